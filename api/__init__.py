@@ -1,0 +1,1 @@
+"""The HTTP layer: configuration, validation, the download guard, the pipeline and the Sanic blueprints."""

@@ -1,0 +1,235 @@
+"""The service's settings: one frozen object built once from config.yaml and `FUNDOCR_<SECTION>__<KEY>`."""
+
+from __future__ import annotations
+
+import os
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = REPO_ROOT / "config.yaml"
+ENV_PREFIX = "FUNDOCR_"
+URL_TYPES = ("oss", "7min_local")
+
+
+class ConfigError(ValueError):
+    """A setting is missing, unknown or out of range; the message names the key."""
+
+
+def _require(ok: bool, key: str, message: str) -> None:
+    if not ok:
+        raise ConfigError(f"{key}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    request_max_size: int = 65536
+    request_timeout: float = 30.0
+    response_timeout: float = 120.0
+    keep_alive_timeout: float = 5.0
+
+    def __post_init__(self) -> None:
+        _require(1 <= self.port <= 65535, "server.port", "must be between 1 and 65535")
+        _require(self.workers >= 1, "server.workers", "must be at least 1")
+        _require(self.request_max_size >= 1024, "server.request_max_size", "must be at least 1024 bytes")
+        for key in ("request_timeout", "response_timeout", "keep_alive_timeout"):
+            _require(getattr(self, key) > 0, f"server.{key}", "must be positive")
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseConfig:
+    url: str = "sqlite+aiosqlite:///var/fundocr.db"
+    pool_size: int = 5
+    max_overflow: int = 5
+    pool_timeout: float = 10.0
+    pool_recycle: int = 1800
+    connect_timeout: float = 5.0
+    echo: bool = False
+
+    def __post_init__(self) -> None:
+        try:
+            url = make_url(self.url)
+        except ArgumentError as exc:
+            raise ConfigError(f"database.url: not a database URL ({exc})") from None
+        _require(
+            url.drivername in ("sqlite+aiosqlite", "mysql+aiomysql"),
+            "database.url",
+            "use mysql+aiomysql://user:password@host:port/db or sqlite+aiosqlite:///path.db",
+        )
+        _require(self.pool_size >= 1, "database.pool_size", "must be at least 1")
+        _require(self.max_overflow >= 0, "database.max_overflow", "must not be negative")
+        for key in ("pool_timeout", "connect_timeout"):
+            _require(getattr(self, key) > 0, f"database.{key}", "must be positive")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def resolved_url(self) -> str:
+        """The URL with a relative SQLite path taken from the repository root."""
+        url = make_url(self.url)
+        if not self.is_sqlite or url.database in (None, "", ":memory:") or Path(url.database).is_absolute():
+            return self.url
+        return url.set(database=str(REPO_ROOT / url.database)).render_as_string(hide_password=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadConfig:
+    connect_timeout: float = 5.0
+    total_timeout: float = 20.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 3
+    max_url_length: int = 2048
+    allow_private_networks: bool = False
+    allowed_hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key in ("connect_timeout", "total_timeout"):
+            _require(getattr(self, key) > 0, f"download.{key}", "must be positive")
+        _require(self.max_bytes >= 1024, "download.max_bytes", "must be at least 1024")
+        _require(0 <= self.max_redirects <= 10, "download.max_redirects", "must be between 0 and 10")
+        _require(16 <= self.max_url_length <= 65536, "download.max_url_length", "must be between 16 and 65536")
+        unknown = sorted(set(self.allowed_hosts) - set(URL_TYPES))
+        _require(not unknown, "download.allowed_hosts", f"unknown url_type {unknown}; known: {list(URL_TYPES)}")
+
+
+@dataclass(frozen=True, slots=True)
+class OcrConfig:
+    instances: int = 2
+    threads_per_instance: int = 1
+    max_side: int = 1280
+    max_pixels: int = 30_000_000
+
+    def __post_init__(self) -> None:
+        for key in ("instances", "threads_per_instance", "max_side", "max_pixels"):
+            _require(getattr(self, key) >= 1, f"ocr.{key}", "must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class NerConfig:
+    enabled: bool = False
+    model_dir: str = "models/ner"
+    threads: int = 1
+    max_batch: int = 16
+    max_wait_ms: float = 10.0
+
+    def __post_init__(self) -> None:
+        _require(self.threads >= 1, "ner.threads", "must be at least 1")
+        _require(self.max_batch >= 1, "ner.max_batch", "must be at least 1")
+        _require(self.max_wait_ms >= 0, "ner.max_wait_ms", "must not be negative")
+
+    @property
+    def model_path(self) -> Path:
+        return REPO_ROOT / self.model_dir
+
+
+@dataclass(frozen=True, slots=True)
+class AuthConfig:
+    api_keys: Mapping[str, str] = field(default_factory=dict)
+    require_for: Literal["corrections", "all"] = "corrections"
+
+    def __post_init__(self) -> None:
+        for name, key in self.api_keys.items():
+            _require(len(key) >= 16, f"auth.api_keys.{name}", "must be at least 16 characters")
+        _require(len(set(self.api_keys.values())) == len(self.api_keys), "auth.api_keys", "two names share one key")
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingConfig:
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    json: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    server: ServerConfig = field(default_factory=ServerConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    download: DownloadConfig = field(default_factory=DownloadConfig)
+    ocr: OcrConfig = field(default_factory=OcrConfig)
+    ner: NerConfig = field(default_factory=NerConfig)
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+
+
+def load_config(path: Path | str | None = DEFAULT_PATH, environ: Mapping[str, str] | None = None) -> Config:
+    """Read the YAML file (None: defaults only), apply environment overrides and validate everything."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read ({exc})") from None
+        _require(isinstance(raw, dict), str(path), "must be a mapping of sections")
+    for name, value in (os.environ if environ is None else environ).items():
+        if name.startswith(ENV_PREFIX):
+            _apply_env(raw, name, value)
+    return _build(Config, raw, "")
+
+
+def _apply_env(raw: dict[str, Any], name: str, value: str) -> None:
+    """FUNDOCR_AUTH__API_KEYS__OPS=... sets raw["auth"]["api_keys"]["ops"]; values are parsed as YAML scalars."""
+    parts = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
+    _require(len(parts) >= 2 and all(parts), name, "expected FUNDOCR_<SECTION>__<KEY>")
+    target = raw
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+        _require(isinstance(target, dict), name, f"{part} is not a section")
+    try:
+        target[parts[-1]] = yaml.safe_load(value) if value.strip() else ""
+    except yaml.YAMLError:
+        target[parts[-1]] = value
+
+
+def _build(cls: type, raw: Any, prefix: str) -> Any:
+    _require(isinstance(raw, dict), prefix or "config", "must be a mapping")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(raw) - names)
+    _require(not unknown, f"{prefix}{unknown[0]}" if unknown else "", f"unknown setting; known: {sorted(names)}")
+    values = {name: _coerce(hints[name], value, f"{prefix}{name}") for name, value in raw.items()}
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise ConfigError(f"{prefix or 'config'}: {exc}") from None
+
+
+def _coerce(hint: Any, value: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if is_dataclass(hint):
+        return _build(hint, value if value is not None else {}, f"{key}.")
+    if origin is Literal:
+        _require(value in typing.get_args(hint), key, f"must be one of {list(typing.get_args(hint))}")
+        return value
+    if origin in (Mapping, dict):
+        value = {} if value is None else value
+        _require(isinstance(value, dict), key, "must be a mapping")
+        _, value_hint = typing.get_args(hint)
+        return {str(k): _coerce(value_hint, v, f"{key}.{k}") for k, v in value.items()}
+    if origin is tuple:
+        items = [value] if isinstance(value, str) else value
+        _require(isinstance(items, list | tuple), key, "must be a list")
+        return tuple(_coerce(typing.get_args(hint)[0], item, key) for item in items)
+    if hint is bool:
+        _require(isinstance(value, bool), key, "must be true or false")
+        return value
+    if hint is int:
+        _require(isinstance(value, int) and not isinstance(value, bool), key, "must be an integer")
+        return value
+    if hint is float:
+        _require(isinstance(value, int | float) and not isinstance(value, bool), key, "must be a number")
+        return float(value)
+    if hint is str:
+        _require(isinstance(value, str | int | float) and not isinstance(value, bool), key, "must be a string")
+        return str(value)
+    raise ConfigError(f"{key}: unsupported setting type {hint}")

@@ -1,0 +1,157 @@
+"""The OpenAPI description (served by sanic-ext at /docs/openapi.json): schemas and per-route documentation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sanic import Sanic
+from sanic_ext import openapi
+
+from api.config import URL_TYPES
+from api.validation import FUND_CODE, SHARE
+
+H = TypeVar("H", bound=Callable[..., Any])
+
+_str = {"type": "string"}
+_nullable_str = {"type": "string", "nullable": True}
+_values = {
+    "type": "object",
+    "required": ["fund_code", "hold_share"],
+    "properties": {"fund_code": _str, "hold_share": _str},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "OcrRequest": {
+        "type": "object",
+        "required": ["image_url", "url_type"],
+        "properties": {
+            "image_url": {"type": "string", "minLength": 1, "maxLength": 2048, "description": "http(s) URL"},
+            "url_type": {"type": "string", "enum": list(URL_TYPES)},
+        },
+    },
+    "CorrectionRequest": {
+        "type": "object",
+        "required": ["image_url", "update_fund_code", "update_hold_share"],
+        "properties": {
+            "image_url": {"type": "string", "minLength": 1, "maxLength": 2048},
+            "update_fund_code": {"type": "string", "pattern": f"^{FUND_CODE.pattern}$"},
+            "update_hold_share": {"type": "string", "pattern": f"^{SHARE.pattern}$"},
+            "author": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "recorded when no API keys are configured; with keys, the key's name is",
+            },
+        },
+    },
+    "Answer": {
+        "type": "object",
+        "required": ["flag", "data", "source", "corrected", "ocr", "correction", "image_url", "lines"],
+        "properties": {
+            "flag": {"type": "boolean", "description": "true when data holds a fund code and a share"},
+            "data": _values,
+            "source": {"type": "string", "enum": ["ocr", "cache"]},
+            "corrected": {"type": "boolean"},
+            "ocr": {
+                "type": "object",
+                "required": ["flag", "fund_code", "hold_share"],
+                "properties": {
+                    "flag": {"type": "boolean"},
+                    "fund_code": _str,
+                    "hold_share": _str,
+                    "fund_codes": {"type": "array", "items": _str},
+                    "shares": {"type": "array", "items": _str},
+                },
+            },
+            "correction": {
+                "type": "object",
+                "nullable": True,
+                "properties": {"fund_code": _str, "hold_share": _str, "at": _str, "by": _nullable_str},
+            },
+            "image_url": _str,
+            "url_type": _str,
+            "business_type": _str,
+            "lines": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["text", "confidence", "box"],
+                    "properties": {
+                        "text": _str,
+                        "confidence": {"type": "number"},
+                        "box": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+                    },
+                },
+            },
+            "entities": {"type": "array", "items": {"type": "object"}},
+            "created_at": _str,
+            "updated_at": _str,
+        },
+    },
+    "CorrectionAnswer": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Answer"},
+            {
+                "type": "object",
+                "required": ["history"],
+                "properties": {
+                    "history": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["old", "new", "at"],
+                            "properties": {"old": _values, "new": _values, "author": _nullable_str, "at": _str},
+                        },
+                    }
+                },
+            },
+        ]
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error", "code", "request_id"],
+        "properties": {
+            "error": {"type": "string", "description": "what went wrong, for a person"},
+            "code": {"type": "string", "description": "stable, for a program"},
+            "request_id": {"type": "string", "description": "also in the X-Request-ID header and the logs"},
+        },
+    },
+    "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+}
+
+
+def describe(app: Sanic, version: str) -> None:
+    """Title, schemas and the API-key schemes, once per app."""
+    spec = app.ext.openapi
+    spec.describe("fund-ocr", version, "Reads fund-holdings screenshots: fund code and share count.")
+    spec.raw({"components": {"schemas": SCHEMAS}})
+    spec.add_security_scheme("apiKey", "apiKey", name="X-API-Key", location="header")
+    spec.add_security_scheme("bearer", "http", scheme="bearer")
+
+
+def _json(schema: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+
+
+def documented(
+    summary: str,
+    *,
+    ok: tuple[int, str],
+    errors: dict[int, str],
+    body: str | None = None,
+    secured: bool = False,
+) -> Callable[[H], H]:
+    """Summary, request body, the success response and every error status a route can answer with."""
+
+    def wrap(handler: H) -> H:
+        for status, reason in errors.items():
+            handler = openapi.response(status, _json("Error"), reason)(handler)
+        handler = openapi.response(ok[0], _json(ok[1]), "OK")(handler)
+        if body is not None:
+            handler = openapi.body(_json(body), required=True)(handler)
+        if secured:
+            handler = openapi.secured("apiKey")(openapi.secured("bearer")(handler))
+        return openapi.summary(summary)(handler)
+
+    return wrap

@@ -1,0 +1,1 @@
+"""Sanic blueprints, one per area."""

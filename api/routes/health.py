@@ -1,0 +1,50 @@
+"""GET /health (the process answers) and GET /ready (the database can serve).
+
+A worker accepts connections only once its listeners have loaded the models, so a worker that answers
+/ready has them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sanic import Blueprint, HTTPResponse, Request, json
+
+from api.context import ctx_of
+from api.errors import Unavailable
+from api.openapi import documented
+from db.engine import schema_revision
+from db.errors import DatabaseUnavailable
+from db.tables import SCHEMA_REVISION
+
+bp = Blueprint("health")
+
+READY_TIMEOUT = 3.0
+
+
+@bp.get("/health")
+@documented("The process is up (no I/O)", ok=(200, "Health"), errors={})
+async def health(_request: Request) -> HTTPResponse:
+    return json({"status": "ok"})
+
+
+@bp.get("/ready")
+@documented(
+    "The database is reachable and migrated (the models are loaded before a worker answers at all)",
+    ok=(200, "Health"),
+    errors={503: "not ready; `reasons` says why"},
+)
+async def ready(request: Request) -> HTTPResponse:
+    ctx = ctx_of(request)
+    reasons: dict[str, str] = {}
+    try:
+        revision = await asyncio.wait_for(schema_revision(ctx.db), READY_TIMEOUT)
+        if revision != SCHEMA_REVISION:
+            reasons["database"] = f"schema revision is {revision}, expected {SCHEMA_REVISION}: run the migrations"
+    except DatabaseUnavailable as error:
+        reasons["database"] = f"unavailable: {error}"
+    except TimeoutError:
+        reasons["database"] = f"no answer within {READY_TIMEOUT:g}s"
+    if reasons:
+        raise Unavailable("not ready", reasons=reasons)
+    return json({"status": "ready"})

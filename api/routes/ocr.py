@@ -1,0 +1,68 @@
+"""POST /ocr_handler and POST /ocr_info_update."""
+
+from __future__ import annotations
+
+from sanic import Blueprint, HTTPResponse, Request, json
+
+from api.auth import authenticate
+from api.context import ctx_of
+from api.corrections import correct
+from api.openapi import documented
+from api.validation import correction_request, ocr_request
+from api.views import correction_view, result_view
+
+bp = Blueprint("ocr")
+
+_REFUSALS = {
+    400: "bad body or field, or a URL the service will not fetch",
+    503: "the database is unavailable",
+}
+
+
+@bp.post("/ocr_handler")
+@documented(
+    "Read the fund code and share count from a screenshot URL (answered from the database when known)",
+    body="OcrRequest",
+    ok=(200, "Answer"),
+    errors={
+        **_REFUSALS,
+        413: "the image is larger than download.max_bytes",
+        422: "the URL does not hold a readable image",
+        500: "the OCR engine failed on this image",
+        502: "the image could not be fetched",
+    },
+)
+async def ocr_handler(request: Request) -> HTTPResponse:
+    ctx = ctx_of(request)
+    body = ocr_request(request.body)
+    answer = await ctx.pipeline.answer(body.image_url, body.url_type)
+    return json(result_view(answer.result, source=answer.source))
+
+
+@bp.post("/ocr_info_update")
+@documented(
+    "Correct the answer stored for an image; the OCR values are kept and every correction is logged",
+    body="CorrectionRequest",
+    ok=(200, "CorrectionAnswer"),
+    errors={
+        **_REFUSALS,
+        401: "no API key",
+        403: "wrong API key",
+        404: "no answer is stored for this image_url",
+    },
+    secured=True,
+)
+async def ocr_info_update(request: Request) -> HTTPResponse:
+    ctx = ctx_of(request)
+    caller = authenticate(request, ctx.config.auth)
+    body = correction_request(request.body)
+    stored, history = await correct(
+        ctx.db,
+        url=body.image_url,
+        fund_code=body.fund_code,
+        hold_share=body.hold_share,
+        author=caller or body.author,  # with keys configured, the key name; never what the body claims
+    )
+    view = result_view(stored, source="cache")
+    view["history"] = [correction_view(item) for item in history]
+    return json(view)

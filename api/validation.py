@@ -1,0 +1,87 @@
+"""Reading request bodies: every field checked, every refusal a BadRequest that names the field."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from api.config import URL_TYPES
+from api.errors import BadRequest
+
+FUND_CODE = re.compile(r"[0-9]{6}")
+SHARE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
+
+
+@dataclass(frozen=True, slots=True)
+class OcrRequest:
+    image_url: str
+    url_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRequest:
+    image_url: str
+    fund_code: str
+    hold_share: str
+    author: str | None
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the body must be a JSON object; it is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("the body must be a JSON object")
+    return data
+
+
+def text_field(data: dict[str, Any], name: str, *, required: bool = True, max_length: int = 65536) -> str | None:
+    """A non-empty string field."""
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if value is None:
+        raise BadRequest(f"'{name}' is required", field=name)
+    if not isinstance(value, str):
+        raise BadRequest(f"'{name}' must be a string", field=name)
+    if not value.strip():
+        raise BadRequest(f"'{name}' must not be empty", field=name)
+    if len(value) > max_length:
+        raise BadRequest(f"'{name}' is longer than {max_length} characters", field=name)
+    return value
+
+
+def ocr_request(body: bytes) -> OcrRequest:
+    """Body of POST /ocr_handler."""
+    data = json_object(body)
+    image_url = text_field(data, "image_url")
+    url_type = text_field(data, "url_type")
+    if url_type not in URL_TYPES:
+        raise BadRequest(f"'url_type' must be one of {list(URL_TYPES)}", field="url_type")
+    return OcrRequest(image_url=image_url, url_type=url_type)
+
+
+def correction_request(body: bytes) -> CorrectionRequest:
+    """Body of POST /ocr_info_update; the share keeps the caller's spelling once it is a valid number."""
+    data = json_object(body)
+    image_url = text_field(data, "image_url")
+    fund_code = text_field(data, "update_fund_code")
+    hold_share = text_field(data, "update_hold_share")
+    author = text_field(data, "author", required=False, max_length=64)
+    if not FUND_CODE.fullmatch(fund_code):
+        raise BadRequest("'update_fund_code' must be exactly 6 digits", field="update_fund_code")
+    if not is_share(hold_share):
+        raise BadRequest(
+            "'update_hold_share' must be a non-negative decimal number such as 3367 or 1234.56",
+            field="update_hold_share",
+        )
+    return CorrectionRequest(image_url=image_url, fund_code=fund_code, hold_share=hold_share, author=author)
+
+
+def is_share(text: str) -> bool:
+    """A non-negative decimal in plain notation: up to 15 integer and 6 fractional digits, no sign or separators."""
+    return SHARE.fullmatch(text) is not None

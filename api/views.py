@@ -1,0 +1,57 @@
+"""JSON shapes of stored records, as the API returns them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from db.corrections import Correction
+from db.results import StoredResult
+
+
+def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
+    """The answer to a caller: `data` holds the corrected values when staff corrected it, else the OCR's."""
+    correction = None
+    if result.corrected:
+        correction = {
+            "fund_code": result.corrected_fund_code,
+            "hold_share": result.corrected_hold_share,
+            "at": _iso(result.corrected_at),
+            "by": result.corrected_by,
+        }
+    return {
+        "flag": result.corrected or result.flag,
+        "data": {"fund_code": result.effective_fund_code, "hold_share": result.effective_hold_share},
+        "source": source,
+        "corrected": result.corrected,
+        "ocr": {
+            "flag": result.flag,
+            "fund_code": result.fund_code,
+            "hold_share": result.hold_share,
+            "fund_codes": result.findings.get("fund_codes", []),
+            "shares": result.findings.get("shares", []),
+        },
+        "correction": correction,
+        "image_url": result.url,
+        "url_type": result.url_type,
+        "business_type": result.business_type,
+        "image": {"sha256": result.image_sha256, "width": result.image_width, "height": result.image_height},
+        "lines": result.ocr_lines,
+        "entities": result.entities,
+        "models": {"ocr": result.ocr_model, "ner": result.ner_model},
+        "created_at": _iso(result.created_at),
+        "updated_at": _iso(result.updated_at),
+    }
+
+
+def correction_view(correction: Correction) -> dict[str, Any]:
+    return {
+        "old": {"fund_code": correction.old_fund_code, "hold_share": correction.old_hold_share},
+        "new": {"fund_code": correction.new_fund_code, "hold_share": correction.new_hold_share},
+        "author": correction.author,
+        "at": _iso(correction.created_at),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="microseconds") + "Z"

@@ -1,0 +1,1 @@
+"""Storage of OCR answers and staff corrections (SQLAlchemy Core over aiomysql or aiosqlite)."""

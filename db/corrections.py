@@ -1,0 +1,59 @@
+"""Repository of the correction history: one row per staff correction, never updated or deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.tables import corrections
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One change of an answer: what it was, what it became, who changed it and when."""
+
+    id: int
+    result_id: int
+    old_fund_code: str
+    old_hold_share: str
+    new_fund_code: str
+    new_hold_share: str
+    author: str | None
+    created_at: datetime
+
+
+_COLUMNS = [corrections.c[f.name] for f in fields(Correction)]
+
+
+async def add(
+    conn: AsyncConnection,
+    *,
+    result_id: int,
+    old_fund_code: str,
+    old_hold_share: str,
+    new_fund_code: str,
+    new_hold_share: str,
+    author: str | None,
+    at: datetime,
+) -> None:
+    """Append one history row."""
+    await conn.execute(
+        insert(corrections).values(
+            result_id=result_id,
+            old_fund_code=old_fund_code,
+            old_hold_share=old_hold_share,
+            new_fund_code=new_fund_code,
+            new_hold_share=new_hold_share,
+            author=author,
+            created_at=at,
+        )
+    )
+
+
+async def list_for(conn: AsyncConnection, *, result_id: int) -> list[Correction]:
+    """Every correction of one result, oldest first."""
+    query = select(*_COLUMNS).where(corrections.c.result_id == result_id).order_by(corrections.c.id)
+    return [Correction(**row) for row in (await conn.execute(query)).mappings()]

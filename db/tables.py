@@ -1,0 +1,87 @@
+"""Table definitions; the migrations create exactly these (tests/migrations compares them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects import mysql
+
+# The Alembic revision these tables correspond to; /ready compares it with the database.
+SCHEMA_REVISION = "0001"
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+_mysql = {"mysql_charset": "utf8mb4", "mysql_engine": "InnoDB"}
+
+results = Table(
+    "ocr_results",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False),
+    Column("url_hash", String(64), nullable=False, unique=True, comment="sha256 of url: URLs outgrow an index"),
+    Column("url_type", String(16), nullable=False),
+    Column("business_type", String(16), nullable=False),
+    Column("image_sha256", String(64), nullable=False),
+    Column("image_width", Integer, nullable=False),
+    Column("image_height", Integer, nullable=False),
+    Column("ocr_lines", JSON, nullable=False, comment="[{text, confidence, box}] in reading order"),
+    Column("entities", JSON, nullable=False, comment="[{type, text, start, end}] from the NER model"),
+    Column("findings", JSON, nullable=False, comment="what the rules found: {fund_codes, shares}"),
+    Column("flag", Boolean, nullable=False),
+    Column("fund_code", String(16), nullable=False),
+    Column("hold_share", String(64), nullable=False),
+    Column("ocr_model", String(64), nullable=False),
+    Column("ner_model", String(64), nullable=True),
+    Column("ocr_seconds", Float, nullable=False),
+    Column("corrected_fund_code", String(16), nullable=True),
+    Column("corrected_hold_share", String(64), nullable=True),
+    Column("corrected_at", Timestamp, nullable=True),
+    Column("corrected_by", String(64), nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    **_mysql,
+)
+
+corrections = Table(
+    "ocr_corrections",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("result_id", Id, ForeignKey("ocr_results.id", ondelete="CASCADE"), nullable=False),
+    Column("old_fund_code", String(16), nullable=False),
+    Column("old_hold_share", String(64), nullable=False),
+    Column("new_fund_code", String(16), nullable=False),
+    Column("new_hold_share", String(64), nullable=False),
+    Column("author", String(64), nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Index(None, "result_id", "id"),
+    **_mysql,
+)
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the form every timestamp column holds: MySQL DATETIME has no zone."""
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,183 @@
+"""The fund-ocr HTTP service: `create_app(config)`, and `python server.py [serve|migrate]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+
+from aiohttp.abc import AbstractResolver
+from sanic import HTTPResponse, Request, Sanic
+from sanic.config import Config as SanicConfig
+from sanic.worker.loader import AppLoader
+
+from api.auth import authenticate
+from api.config import (
+    DEFAULT_PATH,
+    REPO_ROOT,
+    Config,
+    ConfigError,
+    OcrConfig,
+    load_config,
+)
+from api.context import AppContext
+from api.download import Downloader
+from api.errors import render
+from api.logs import ensure_request_id, log_config
+from api.metrics import Metrics
+from api.openapi import describe
+from api.pipeline import OcrEngine, Pipeline
+from api.routes import health, metrics, ocr
+from db.engine import create_engine
+
+VERSION = "0.1.0"
+log = logging.getLogger("fundocr.server")
+
+OcrFactory = Callable[[OcrConfig], Awaitable[OcrEngine]]
+
+
+def create_app(
+    config: Config,
+    *,
+    resolver: AbstractResolver | None = None,
+    ocr_factory: OcrFactory | None = None,
+) -> Sanic[SanicConfig, AppContext]:
+    """The app; what it owns (HTTP client, database engine, OCR pool) is created when a worker starts.
+
+    `resolver` replaces DNS for the downloader and `ocr_factory` the OCR pool: tests inject them.
+    """
+    app = Sanic(
+        "fundocr",
+        ctx=AppContext(config=config, metrics=Metrics()),
+        log_config=log_config(config.logging),
+    )
+    app.config.update(
+        REQUEST_MAX_SIZE=config.server.request_max_size,
+        REQUEST_TIMEOUT=config.server.request_timeout,
+        RESPONSE_TIMEOUT=config.server.response_timeout,
+        KEEP_ALIVE_TIMEOUT=config.server.keep_alive_timeout,
+        ACCESS_LOG=False,  # one JSON line per request comes from _finish_request
+        MOTD=False,
+        CORS=False,
+    )
+    app.error_handler.add(Exception, render)
+    app.blueprint([ocr.bp, health.bp, metrics.bp])
+    app.on_request(_start_request)
+    app.on_response(_finish_request)
+    describe(app, VERSION)
+
+    @app.before_server_start
+    async def _open(app: Sanic) -> None:
+        ctx: AppContext = app.ctx
+        ctx.downloader = Downloader(config.download, resolver=resolver)
+        ctx.db = create_engine(
+            config.database.resolved_url,
+            pool_size=config.database.pool_size,
+            max_overflow=config.database.max_overflow,
+            pool_timeout=config.database.pool_timeout,
+            pool_recycle=config.database.pool_recycle,
+            connect_timeout=config.database.connect_timeout,
+            echo=config.database.echo,
+        )
+        ctx.ocr = await (ocr_factory or _engine_pool)(config.ocr)
+        ctx.metrics.watch_queues(ocr=lambda: ctx.ocr.queue_depth)
+        ctx.pipeline = Pipeline(
+            engine=ctx.db,
+            downloader=ctx.downloader,
+            ocr=ctx.ocr,
+            metrics=ctx.metrics,
+        )
+        if not config.auth.api_keys:
+            log.warning("no API keys configured: anyone who can reach the service can correct answers")
+
+    @app.after_server_stop
+    async def _close(app: Sanic) -> None:
+        ctx: AppContext = app.ctx
+        if ctx.downloader is not None:
+            await ctx.downloader.close()
+        if ctx.db is not None:
+            await ctx.db.dispose()
+        if ctx.ocr is not None:
+            await asyncio.to_thread(ctx.ocr.close)  # lets queued images finish
+
+    return app
+
+
+async def _engine_pool(config: OcrConfig) -> OcrEngine:
+    from ocr_service.pool import EnginePool  # loads Paddle: only when a worker starts
+
+    # Loading and warming the engines takes seconds: off the loop, so the worker's loop stays responsive.
+    return await asyncio.to_thread(
+        EnginePool,
+        instances=config.instances,
+        threads_per_instance=config.threads_per_instance,
+        max_side=config.max_side,
+        max_pixels=config.max_pixels,
+    )
+
+
+_OPEN_PATHS = frozenset({"/health", "/ready"})
+
+
+async def _start_request(request: Request) -> None:
+    ensure_request_id(request)
+    request.ctx.started = time.perf_counter()
+    auth = request.app.ctx.config.auth
+    if auth.require_for == "all" and request.path not in _OPEN_PATHS:
+        authenticate(request, auth)
+
+
+async def _finish_request(request: Request, response: HTTPResponse) -> None:
+    response.headers["X-Request-ID"] = ensure_request_id(request)
+    elapsed = time.perf_counter() - getattr(request.ctx, "started", time.perf_counter())
+    endpoint = request.uri_template if request.route else "unmatched"
+    labels = {"endpoint": endpoint, "method": request.method, "status": str(response.status)}
+    metrics: Metrics = request.app.ctx.metrics
+    metrics.requests.labels(**labels).inc()
+    metrics.latency.labels(**labels).observe(elapsed)
+    log.info("request", extra={**labels, "path": request.path, "ms": round(elapsed * 1000, 2)})
+
+
+def migrate(config: Config, revision: str = "head") -> None:
+    """Bring the configured database to `revision` (Alembic)."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    alembic = AlembicConfig(str(REPO_ROOT / "alembic.ini"))
+    alembic.attributes["url"] = config.database.resolved_url
+    command.upgrade(alembic, revision)
+
+
+def serve(config: Config) -> None:
+    """Run `server.workers` worker processes, each building its app from `config`."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(name, str(config.ocr.threads_per_instance))
+    loader = AppLoader(factory=partial(create_app, config))
+    app = loader.load()
+    app.prepare(host=config.server.host, port=config.server.port, workers=config.server.workers)
+    Sanic.serve(primary=app, app_loader=loader)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", nargs="?", choices=("serve", "migrate"), default="serve")
+    parser.add_argument("--config", type=Path, default=DEFAULT_PATH, help="YAML settings (default: config.yaml)")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        sys.exit(f"configuration error: {error}")
+    if args.command == "migrate":
+        migrate(config)
+    else:
+        serve(config)
+
+
+if __name__ == "__main__":
+    main()

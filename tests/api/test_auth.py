@@ -1,0 +1,29 @@
+"""auth.require_for=all: every endpoint but the probes needs a key."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.api.conftest import API_KEY, Service, served
+from tests.api.test_ocr_handler import assert_error
+from tests.support.appconfig import config_for
+from tests.support.image_host import ImageHost
+from tests.support.images import FakeOcr
+
+
+async def test_with_require_for_all_only_the_probes_are_open(
+    sqlite_url: str, image_host: ImageHost, http: aiohttp.ClientSession
+) -> None:
+    config = config_for(sqlite_url, AUTH__API_KEYS__BACKOFFICE=API_KEY, AUTH__REQUIRE_FOR="all")
+    ocr = FakeOcr()
+    server, app = served(config, ocr)
+    with server as base:
+        service = Service(base, app, ocr, image_host, http)
+        assert (await service.call("GET", "/health")).status == 200
+        assert (await service.call("GET", "/ready")).status == 200
+        url = service.holding()
+        assert_error(await service.ocr_handler(url), 401, "unauthorized")
+        assert_error(await service.call("GET", "/metrics"), 401, "unauthorized")
+        assert_error(await service.ocr_handler(url, **{"X-API-Key": "x" * 20}), 403, "forbidden")
+        assert (await service.ocr_handler(url, **{"X-API-Key": API_KEY})).status == 200
+        assert (await service.call("GET", "/metrics", **{"X-API-Key": API_KEY})).status == 200

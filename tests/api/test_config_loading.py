@@ -1,0 +1,82 @@
+"""api.config: config.yaml plus FUNDOCR_<SECTION>__<KEY> overrides, and errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.config import DEFAULT_PATH, REPO_ROOT, Config, ConfigError, load_config
+
+
+def test_the_shipped_config_yaml_loads_and_suits_two_cores() -> None:
+    config = load_config(DEFAULT_PATH, {})
+    assert config.server.workers * config.ocr.instances * config.ocr.threads_per_instance <= 2
+    assert config.download.allow_private_networks is False
+    assert config.database.url == "sqlite+aiosqlite:///var/fundocr.db"
+    assert config.database.resolved_url == f"sqlite+aiosqlite:///{REPO_ROOT / 'var' / 'fundocr.db'}"
+
+
+def test_environment_overrides_every_section() -> None:
+    config = load_config(
+        DEFAULT_PATH,
+        {
+            "FUNDOCR_SERVER__HOST": "0.0.0.0",
+            "FUNDOCR_SERVER__PORT": "9001",
+            "FUNDOCR_DATABASE__URL": "mysql+aiomysql://fund:pw@db:3306/fundocr",
+            "FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS": "true",
+            "FUNDOCR_DOWNLOAD__ALLOWED_HOSTS__OSS": "[img.example.com, '*.cdn.example.com']",
+            "FUNDOCR_DOWNLOAD__TOTAL_TIMEOUT": "7.5",
+            "FUNDOCR_AUTH__API_KEYS__OPS": "0123456789abcdef0123",
+            "FUNDOCR_AUTH__REQUIRE_FOR": "all",
+            "UNRELATED": "ignored",
+        },
+    )
+    assert (config.server.host, config.server.port) == ("0.0.0.0", 9001)
+    assert config.database.resolved_url == "mysql+aiomysql://fund:pw@db:3306/fundocr"
+    assert config.download.allow_private_networks is True
+    assert config.download.allowed_hosts["oss"] == ("img.example.com", "*.cdn.example.com")
+    assert config.download.total_timeout == 7.5
+    assert config.auth.api_keys == {"ops": "0123456789abcdef0123"} and config.auth.require_for == "all"
+
+
+def test_no_file_means_the_defaults() -> None:
+    assert load_config(None, {}) == Config()
+
+
+@pytest.mark.parametrize(
+    ("environ", "key"),
+    [
+        ({"FUNDOCR_SERVER__PORT": "eighty"}, "server.port"),
+        ({"FUNDOCR_SERVER__PORT": "70000"}, "server.port"),
+        ({"FUNDOCR_SERVER__WORKERS": "0"}, "server.workers"),
+        ({"FUNDOCR_SERVER__HOST": "true"}, "server.host"),
+        ({"FUNDOCR_SERVR__PORT": "1"}, "servr"),
+        ({"FUNDOCR_SERVER__PROT": "1"}, "server.prot"),
+        ({"FUNDOCR_SERVER": "1"}, "FUNDOCR_SERVER"),
+        ({"FUNDOCR_DATABASE__URL": "mysql://root@db/fundocr"}, "database.url"),
+        ({"FUNDOCR_DATABASE__URL": "::not a url::"}, "database.url"),
+        ({"FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS": "maybe"}, "download.allow_private_networks"),
+        ({"FUNDOCR_DOWNLOAD__ALLOWED_HOSTS__S3": "[a.com]"}, "download.allowed_hosts"),
+        ({"FUNDOCR_DOWNLOAD__MAX_REDIRECTS": "50"}, "download.max_redirects"),
+        ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
+        ({"FUNDOCR_AUTH__API_KEYS__OPS": "short"}, "auth.api_keys.ops"),
+        ({"FUNDOCR_AUTH__REQUIRE_FOR": "some"}, "auth.require_for"),
+        ({"FUNDOCR_LOGGING__LEVEL": "LOUD"}, "logging.level"),
+    ],
+)
+def test_a_bad_setting_fails_with_a_message_naming_the_key(environ: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError, match=rf"^{key}\b"):
+        load_config(DEFAULT_PATH, environ)
+
+
+def test_a_bad_file_names_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("server:\n  port: 8000\n  colour: blue\n")
+    with pytest.raises(ConfigError, match=r"^server\.colour: unknown setting"):
+        load_config(path, {})
+    path.write_text("- a list\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(path, {})
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml", {})

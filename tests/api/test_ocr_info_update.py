@@ -1,0 +1,112 @@
+"""POST /ocr_info_update: corrections beside the OCR values, their history, API keys, bad fields, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from itertools import pairwise
+
+import pytest
+
+from tests.api.conftest import API_KEY, Service
+from tests.api.test_ocr_handler import assert_error
+from tests.support.images import blank_png
+
+
+async def recognised(service: Service, code: str = "110022", share: str = "1234.56") -> str:
+    url = service.holding(code, share)
+    assert (await service.ocr_handler(url)).status == 200
+    return url
+
+
+async def test_a_correction_is_stored_beside_the_ocr_values_and_wins_on_the_next_read(service: Service) -> None:
+    url = await recognised(service, "110022", "1234.56")
+    reply = await service.correct(url, "110011", "1300.00")
+    assert reply.status == 200, reply.body
+    assert reply.body["data"] == {"fund_code": "110011", "hold_share": "1300.00"}
+    assert reply.body["corrected"] is True
+    assert reply.body["ocr"]["fund_code"] == "110022" and reply.body["ocr"]["hold_share"] == "1234.56"
+    assert reply.body["correction"]["by"] == "backoffice"
+    assert reply.body["history"] == [
+        {
+            "old": {"fund_code": "110022", "hold_share": "1234.56"},
+            "new": {"fund_code": "110011", "hold_share": "1300.00"},
+            "author": "backoffice",
+            "at": reply.body["correction"]["at"],
+        }
+    ]
+
+    again = await service.ocr_handler(url)
+    assert again.body["source"] == "cache"
+    assert again.body["data"] == {"fund_code": "110011", "hold_share": "1300.00"}
+    assert again.body["corrected"] is True and again.body["flag"] is True
+    assert again.body["ocr"]["fund_code"] == "110022"
+
+
+async def test_a_correction_can_give_an_answer_the_ocr_could_not(service: Service) -> None:
+    url = service.host.put(f"no-holding-{uuid.uuid4().hex}.png", blank_png())
+    assert (await service.ocr_handler(url)).body["flag"] is False
+    reply = await service.correct(url, "000001", "0")
+    assert reply.status == 200
+    assert reply.body["flag"] is True and reply.body["ocr"]["flag"] is False
+    assert reply.body["history"][0]["old"] == {"fund_code": "", "hold_share": ""}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"update_fund_code": "110011", "update_hold_share": "1"}, "image_url"),
+        ({"image_url": "u", "update_hold_share": "1"}, "update_fund_code"),
+        ({"image_url": "u", "update_fund_code": "110011"}, "update_hold_share"),
+        ({"image_url": "u", "update_fund_code": 110011, "update_hold_share": "1"}, "update_fund_code"),
+        ({"image_url": "u", "update_fund_code": "110011", "update_hold_share": 1.5}, "update_hold_share"),
+        ({"image_url": "u", "update_fund_code": "11001", "update_hold_share": "1"}, "update_fund_code"),
+        ({"image_url": "u", "update_fund_code": "1100111", "update_hold_share": "1"}, "update_fund_code"),
+        ({"image_url": "u", "update_fund_code": "１１００１１", "update_hold_share": "1"}, "update_fund_code"),
+        ({"image_url": "u", "update_fund_code": "110011", "update_hold_share": "-1"}, "update_hold_share"),
+        ({"image_url": "u", "update_fund_code": "110011", "update_hold_share": "abc"}, "update_hold_share"),
+        ({"image_url": "u", "update_fund_code": "110011", "update_hold_share": "1e5"}, "update_hold_share"),
+        ({"image_url": "u", "update_fund_code": "110011", "update_hold_share": "1,000"}, "update_hold_share"),
+        ({"image_url": "u", "update_fund_code": "110011", "update_hold_share": "NaN"}, "update_hold_share"),
+    ],
+)
+async def test_bad_fields_are_a_400_naming_the_field(service: Service, body: dict, field: str) -> None:
+    reply = await service.call("POST", "/ocr_info_update", body, **{"X-API-Key": API_KEY})
+    assert_error(reply, 400, "bad_request")
+    assert reply.body["field"] == field
+
+
+async def test_a_correction_of_an_unknown_image_is_a_404(service: Service) -> None:
+    reply = await service.correct(service.host.url("/img/never-seen.png"), "110011", "1")
+    assert_error(reply, 404, "not_found")
+
+
+async def test_corrections_need_a_valid_api_key(service: Service) -> None:
+    url = await recognised(service)
+    missing = await service.correct(url, "110011", "1", key=None)
+    assert_error(missing, 401, "unauthorized")
+    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
+    assert_error(await service.correct(url, "110011", "1", key="wrong-key-0123456789"), 403, "forbidden")
+
+    body = {"image_url": url, "update_fund_code": "110011", "update_hold_share": "1"}
+    bearer = await service.call("POST", "/ocr_info_update", body, Authorization=f"Bearer {API_KEY}")
+    assert bearer.status == 200 and bearer.body["correction"]["by"] == "backoffice"
+    assert len(bearer.body["history"]) == 1  # the refused attempts left nothing
+
+
+async def test_concurrent_corrections_all_land_in_order_and_the_last_one_wins(service: Service) -> None:
+    url = await recognised(service, "000000", "0.00")
+    shares = [f"{n}.00" for n in range(1, 21)]
+    replies = await asyncio.gather(*(service.correct(url, "161725", share) for share in shares))
+    assert {reply.status for reply in replies} == {200}, [r.body for r in replies if r.status != 200]
+
+    final = max(replies, key=lambda reply: len(reply.body["history"]))
+    history = final.body["history"]
+    assert len(history) == 20
+    assert sorted(entry["new"]["hold_share"] for entry in history) == sorted(shares)
+    assert history[0]["old"]["hold_share"] == "0.00"
+    for before, after in pairwise(history):
+        assert after["old"] == before["new"]  # each saw the one before it: none lost or overwritten
+        assert after["at"] >= before["at"]
+    assert final.body["data"]["hold_share"] == history[-1]["new"]["hold_share"]
+    assert (await service.ocr_handler(url)).body["data"]["hold_share"] == history[-1]["new"]["hold_share"]

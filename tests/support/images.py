@@ -1,0 +1,97 @@
+"""Screenshots drawn with Pillow, and an OCR stand-in for tests about HTTP and storage rather than recognition."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import itertools
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr_service.errors import ImageError
+from ocr_service.types import OcrLine, OcrResult
+
+_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+_serial = itertools.count()
+
+
+def cjk_font(size: int) -> ImageFont.FreeTypeFont:
+    for path in _FONTS:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size)
+    raise FileNotFoundError(f"no CJK font among {_FONTS}; install fonts-noto-cjk or fonts-wqy-microhei")
+
+
+def screenshot(lines: list[str], *, width: int = 720, line_height: int = 64, fmt: str = "PNG") -> bytes:
+    """A phone-style holdings page: dark text on white, one entry per line."""
+    image = Image.new("RGB", (width, 40 + line_height * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    font = cjk_font(32)
+    for row, text in enumerate(lines):
+        draw.text((32, 24 + row * line_height), text, fill=(20, 20, 20), font=font)
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+def blank_png(width: int = 64, height: int = 48) -> bytes:
+    """A small PNG whose bytes differ on every call."""
+    serial = next(_serial)
+    image = Image.new("RGB", (width, height), (serial % 256, (serial // 256) % 256, 200))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+class FakeOcr:
+    """Decodes the image like an engine (Pillow, off the loop), then 'reads' the lines a test taught it."""
+
+    version = "fake-ocr"
+
+    def __init__(self, delay: float = 0.05) -> None:
+        self.delay = delay
+        self.calls = 0
+        self.queue_depth = 0
+        self.fail_next = False
+        self._texts: dict[str, tuple[str, ...]] = {}
+
+    def teach(self, image: bytes, lines: list[str]) -> bytes:
+        self._texts[hashlib.sha256(image).hexdigest()] = tuple(lines)
+        return image
+
+    async def recognize(self, image: bytes) -> OcrResult:
+        self.calls += 1
+        if self.fail_next:
+            self.fail_next = False
+            raise RuntimeError("engine crashed")
+        self.queue_depth += 1
+        try:
+            width, height = await asyncio.to_thread(self._decode, image)
+        finally:
+            self.queue_depth -= 1
+        texts = self._texts.get(hashlib.sha256(image).hexdigest(), ())
+        lines = tuple(
+            OcrLine(text, 0.98, ((10, 10 + 40 * i), (300, 10 + 40 * i), (300, 40 + 40 * i), (10, 40 + 40 * i)))
+            for i, text in enumerate(texts)
+        )
+        return OcrResult(lines=lines, width=width, height=height, seconds=self.delay)
+
+    def _decode(self, image: bytes) -> tuple[int, int]:
+        try:
+            with Image.open(io.BytesIO(image)) as decoded:
+                decoded.load()
+                size = decoded.size
+        except (OSError, SyntaxError, Image.DecompressionBombError) as error:
+            raise ImageError(f"cannot decode: {error}") from None
+        time.sleep(self.delay)
+        return size
+
+    def close(self) -> None:
+        pass

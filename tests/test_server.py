@@ -1,0 +1,123 @@
+"""`python server.py` as an operator runs it: migrate, serve with the real OCR engines, answer, correct, stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from api.config import REPO_ROOT
+from tests.support.image_host import ImageHost
+from tests.support.images import screenshot
+from tests.support.servers import closed_port
+
+API_KEY = "operator-key-0123456789"
+
+
+def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FUNDOCR_")}
+    env.update(
+        FUNDOCR_DATABASE__URL=f"sqlite+aiosqlite:///{tmp_path / 'service.db'}",
+        FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS="true",  # the image host is on 127.0.0.1
+        FUNDOCR_OCR__INSTANCES="1",
+        FUNDOCR_AUTH__API_KEYS__BACKOFFICE=API_KEY,
+        OMP_NUM_THREADS="1",
+    )
+    env.update({f"FUNDOCR_{key}": value for key, value in settings.items()})
+    return env
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "server.py", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def service_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrated and serving on a free port, with the real engine pool; stopped with SIGTERM afterwards."""
+    tmp_path = tmp_path_factory.mktemp("service")
+    port = closed_port()
+    env = environment(tmp_path, SERVER__PORT=str(port))
+    migrated = run("migrate", env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    log = (tmp_path / "service.log").open("w")
+    process = subprocess.Popen([sys.executable, "server.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base, process, tmp_path / "service.log")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def wait_until_ready(base: str, process: subprocess.Popen, log: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server exited:\n{log.read_text()[-3000:]}"
+        try:
+            with urllib.request.urlopen(f"{base}/ready", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"not ready within 120 s:\n{log.read_text()[-3000:]}")
+
+
+async def test_a_screenshot_is_read_stored_corrected_and_answered_again(
+    service_process: str, image_host: ImageHost
+) -> None:
+    image = screenshot(["易方达消费行业股票", "基金代码 110022", "持有份额 1,234.56", "参考市值 3,456.78"])
+    url = image_host.put("operator-screenshot.png", image)
+    async with aiohttp.ClientSession(base_url=service_process) as http:
+        async with http.post("/ocr_handler", json={"image_url": url, "url_type": "oss"}) as response:
+            first = await response.json()
+            assert response.status == 200, first
+        assert first["source"] == "ocr"
+        assert first["flag"] is True
+        assert first["data"] == {"fund_code": "110022", "hold_share": "1234.56"}
+        assert any("110022" in line["text"] for line in first["lines"])
+        assert first["models"]["ocr"]
+
+        correction = {"image_url": url, "update_fund_code": "110022", "update_hold_share": "1300"}
+        async with http.post("/ocr_info_update", json=correction, headers={"X-API-Key": API_KEY}) as response:
+            assert response.status == 200, await response.text()
+
+        async with http.post("/ocr_handler", json={"image_url": url, "url_type": "oss"}) as response:
+            again = await response.json()
+        assert again["source"] == "cache" and again["corrected"] is True
+        assert again["data"] == {"fund_code": "110022", "hold_share": "1300"}
+        assert again["ocr"]["hold_share"] == "1234.56"
+
+        async with http.get("/metrics") as response:
+            assert "fundocr_ocr_seconds_count 1.0" in await response.text()
+    assert image_host.hits["/img/operator-screenshot.png"] == 1
+
+
+def test_bad_configuration_stops_the_start_with_the_key_named(tmp_path: Path) -> None:
+    failed = run(env=environment(tmp_path, SERVER__PORT="eighty"))
+    assert failed.returncode != 0
+    assert "server.port" in failed.stderr
