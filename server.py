@@ -33,7 +33,9 @@ from api.logs import ensure_request_id, log_config
 from api.metrics import Metrics
 from api.openapi import describe
 from api.pipeline import OcrEngine, Pipeline
-from api.routes import health, metrics, ocr
+from api.ner import NerReader
+from ner_service.batcher import NerBatcher
+from api.routes import health, metrics, ner, ocr
 from db.engine import create_engine
 
 VERSION = "0.1.0"
@@ -67,7 +69,7 @@ def create_app(
         CORS=False,
     )
     app.error_handler.add(Exception, render)
-    app.blueprint([ocr.bp, health.bp, metrics.bp])
+    app.blueprint([ocr.bp, ner.bp, health.bp, metrics.bp])
     app.on_request(_start_request)
     app.on_response(_finish_request)
     describe(app, VERSION)
@@ -85,24 +87,45 @@ def create_app(
             connect_timeout=config.database.connect_timeout,
             echo=config.database.echo,
         )
-        ctx.ocr = await (ocr_factory or _engine_pool)(config.ocr)
-        ctx.metrics.watch_queues(ocr=lambda: ctx.ocr.queue_depth)
+        # Models load in the background: a worker acknowledges its start at once (Sanic kills workers that
+        # take over 30 s), /health answers meanwhile, and /ready and the model endpoints say they are loading.
+        ctx.loading = asyncio.get_running_loop().create_task(_load_models(app), name="load-models")
+        if not config.auth.api_keys:
+            log.warning("no API keys configured: anyone who can reach the service can correct answers")
+
+    async def _load_models(app: Sanic) -> None:
+        ctx: AppContext = app.ctx
+        try:
+            ctx.ocr = await (ocr_factory or _engine_pool)(config.ocr)
+            if config.ner.enabled:
+                ctx.ner = await _ner_reader(config.ner)
+        except Exception as error:
+            log.exception("the models could not be loaded")
+            ctx.load_error = f"{type(error).__name__}: {error}"
+            return
+        ctx.metrics.watch_queues(
+            ocr=lambda: ctx.ocr.queue_depth,
+            ner=(lambda: ctx.ner.batcher.queue_depth) if ctx.ner is not None else None,
+        )
         ctx.pipeline = Pipeline(
             engine=ctx.db,
             downloader=ctx.downloader,
             ocr=ctx.ocr,
             metrics=ctx.metrics,
+            ner=ctx.ner,
         )
-        if not config.auth.api_keys:
-            log.warning("no API keys configured: anyone who can reach the service can correct answers")
 
     @app.after_server_stop
     async def _close(app: Sanic) -> None:
         ctx: AppContext = app.ctx
+        if ctx.loading is not None:
+            await ctx.loading
         if ctx.downloader is not None:
             await ctx.downloader.close()
         if ctx.db is not None:
             await ctx.db.dispose()
+        if ctx.ner is not None:
+            await ctx.ner.batcher.close()
         if ctx.ocr is not None:
             await asyncio.to_thread(ctx.ocr.close)  # lets queued images finish
 
@@ -120,6 +143,14 @@ async def _engine_pool(config: OcrConfig) -> OcrEngine:
         max_side=config.max_side,
         max_pixels=config.max_pixels,
     )
+
+
+async def _ner_reader(config: NerConfig) -> NerReader:
+    from ner_service.predict import NerPredictor  # loads torch: only when a worker starts
+
+    predictor = await asyncio.to_thread(NerPredictor.load, config.model_path, threads=config.threads)
+    batcher = NerBatcher(predictor, max_batch=config.max_batch, max_wait_ms=config.max_wait_ms)
+    return NerReader(batcher, version=predictor.version)
 
 
 _OPEN_PATHS = frozenset({"/health", "/ready"})

@@ -118,8 +118,8 @@ class OcrConfig:
 
 @dataclass(frozen=True, slots=True)
 class NerConfig:
-    enabled: bool = False
-    model_dir: str = "models/ner"
+    enabled: bool = True
+    model_dir: str = "ner_service/model"
     threads: int = 1
     max_batch: int = 16
     max_wait_ms: float = 10.0

@@ -62,6 +62,7 @@ SCHEMAS: dict[str, Any] = {
                     "hold_share": _str,
                     "fund_codes": {"type": "array", "items": _str},
                     "shares": {"type": "array", "items": _str},
+                    "decided_by": {"type": "string", "enum": ["rules", "ner", "both"]},
                 },
             },
             "correction": {
@@ -84,7 +85,7 @@ SCHEMAS: dict[str, Any] = {
                     },
                 },
             },
-            "entities": {"type": "array", "items": {"type": "object"}},
+            "entities": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}},
             "created_at": _str,
             "updated_at": _str,
         },
@@ -115,6 +116,29 @@ SCHEMAS: dict[str, Any] = {
             "error": {"type": "string", "description": "what went wrong, for a person"},
             "code": {"type": "string", "description": "stable, for a program"},
             "request_id": {"type": "string", "description": "also in the X-Request-ID header and the logs"},
+        },
+    },
+    "Entity": {
+        "type": "object",
+        "required": ["type", "text", "start", "end"],
+        "properties": {
+            "type": _str,
+            "text": _str,
+            "start": {"type": "integer", "description": "offset into the OCR text (lines joined by newlines)"},
+            "end": {"type": "integer", "description": "exclusive"},
+        },
+    },
+    "NerRequest": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 20000}},
+    },
+    "NerAnswer": {
+        "type": "object",
+        "required": ["entities", "model"],
+        "properties": {
+            "entities": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}},
+            "model": _str,
         },
     },
     "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},

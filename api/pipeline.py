@@ -43,11 +43,12 @@ class OcrEngine(Protocol):
 
 
 class NerStep(Protocol):
-    """The NER seam: reads the page beside the rules' answer; returns the decided answer and the entities."""
+    """The NER seam: reads the page beside the rules' answer; returns the decided answer, the entities and
+    which side decided ("rules", "ner" or "both")."""
 
     version: str
 
-    async def __call__(self, ocr: OcrResult, rules: Extraction) -> tuple[Extraction, Sequence[Entity]]: ...
+    async def __call__(self, ocr: OcrResult, rules: Extraction) -> tuple[Extraction, Sequence[Entity], str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +102,9 @@ class Pipeline:
         self._metrics.download_seconds.observe(time.perf_counter() - started)
         ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
         rules = extract(ocr.lines)
-        decided, entities = rules, ()
+        decided, entities, decided_by = rules, (), "rules"
         if self._ner is not None:
-            decided, entities = await self._timed(self._metrics.ner_seconds.observe, self._ner(ocr, rules), "NER")
+            decided, entities, decided_by = await self._timed(self._metrics.ner_seconds.observe, self._ner(ocr, rules), "NER")
         now = utcnow()
         new = results.NewResult(
             url=url,
@@ -115,7 +116,7 @@ class Pipeline:
             image_height=ocr.height,
             ocr_lines=[_line_json(line) for line in ocr.lines],
             entities=[asdict(entity) for entity in entities],
-            findings={"fund_codes": list(rules.fund_codes), "shares": list(rules.shares)},
+            findings={"fund_codes": list(rules.fund_codes), "shares": list(rules.shares), "decided_by": decided_by},
             flag=decided.flag,
             fund_code=decided.fund_code,
             hold_share=decided.hold_share,

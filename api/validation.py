@@ -12,6 +12,7 @@ from api.errors import BadRequest
 
 FUND_CODE = re.compile(r"[0-9]{6}")
 SHARE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
+NER_MAX_CHARS = 20000
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +86,8 @@ def correction_request(body: bytes) -> CorrectionRequest:
 def is_share(text: str) -> bool:
     """A non-negative decimal in plain notation: up to 15 integer and 6 fractional digits, no sign or separators."""
     return SHARE.fullmatch(text) is not None
+
+
+def ner_request(body: bytes) -> str:
+    """Body of POST /ner: the text to tag."""
+    return text_field(json_object(body), "text", max_length=NER_MAX_CHARS)

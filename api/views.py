@@ -30,6 +30,7 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
             "hold_share": result.hold_share,
             "fund_codes": result.findings.get("fund_codes", []),
             "shares": result.findings.get("shares", []),
+            "decided_by": result.findings.get("decided_by", "rules"),
         },
         "correction": correction,
         "image_url": result.url,

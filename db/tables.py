@@ -50,7 +50,7 @@ results = Table(
     Column("image_height", Integer, nullable=False),
     Column("ocr_lines", JSON, nullable=False, comment="[{text, confidence, box}] in reading order"),
     Column("entities", JSON, nullable=False, comment="[{type, text, start, end}] from the NER model"),
-    Column("findings", JSON, nullable=False, comment="what the rules found: {fund_codes, shares}"),
+    Column("findings", JSON, nullable=False, comment="what the rules found and who decided: {fund_codes, shares, decided_by}"),
     Column("flag", Boolean, nullable=False),
     Column("fund_code", String(16), nullable=False),
     Column("hold_share", String(64), nullable=False),

@@ -55,7 +55,10 @@ def service_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrated = run("migrate", env=env)
     assert migrated.returncode == 0, migrated.stderr
     log = (tmp_path / "service.log").open("w")
-    process = subprocess.Popen([sys.executable, "server.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+    # its own session: Sanic's manager kills a stuck worker's whole process group
+    process = subprocess.Popen(
+        [sys.executable, "server.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(base, process, tmp_path / "service.log")
@@ -100,7 +103,9 @@ async def test_a_screenshot_is_read_stored_corrected_and_answered_again(
         assert first["flag"] is True
         assert first["data"] == {"fund_code": "110022", "hold_share": "1234.56"}
         assert any("110022" in line["text"] for line in first["lines"])
-        assert first["models"]["ocr"]
+        assert first["models"]["ocr"] and first["models"]["ner"]
+        assert {"type": "FUND_CODE", "text": "110022"}.items() <= _entity(first["entities"], "FUND_CODE").items()
+        assert first["ocr"]["decided_by"] in ("rules", "both")
 
         correction = {"image_url": url, "update_fund_code": "110022", "update_hold_share": "1300"}
         async with http.post("/ocr_info_update", json=correction, headers={"X-API-Key": API_KEY}) as response:
@@ -115,6 +120,26 @@ async def test_a_screenshot_is_read_stored_corrected_and_answered_again(
         async with http.get("/metrics") as response:
             assert "fundocr_ocr_seconds_count 1.0" in await response.text()
     assert image_host.hits["/img/operator-screenshot.png"] == 1
+
+
+async def test_the_entity_model_answers_on_its_own(service_process: str) -> None:
+    text = "易方达消费行业股票\n基金代码 110022\n可用份额 8,000.00"
+    async with aiohttp.ClientSession(base_url=service_process) as http:
+        async with http.post("/ner", json={"text": text}) as response:
+            answer = await response.json()
+            assert response.status == 200, answer
+        async with http.post("/ner", json={"text": 42}) as response:
+            refused = await response.json()
+            assert response.status == 400 and refused["field"] == "text"
+    code = _entity(answer["entities"], "FUND_CODE")
+    assert text[code["start"] : code["end"]] == code["text"] == "110022"
+    assert _entity(answer["entities"], "AVAILABLE_SHARE")["text"] == "8,000.00"
+
+
+def _entity(entities: list[dict], kind: str) -> dict:
+    found = [entity for entity in entities if entity["type"] == kind]
+    assert len(found) == 1, entities
+    return found[0]
 
 
 def test_bad_configuration_stops_the_start_with_the_key_named(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """GET /health (the process answers) and GET /ready (the database can serve).
 
-A worker accepts connections only once its listeners have loaded the models, so a worker that answers
-/ready has them.
+A worker answers as soon as it starts; it loads the models in the background, and /ready says so until
+they are loaded.
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ async def health(_request: Request) -> HTTPResponse:
 
 @bp.get("/ready")
 @documented(
-    "The database is reachable and migrated (the models are loaded before a worker answers at all)",
+    "The database is reachable and migrated, and the models are loaded",
     ok=(200, "Health"),
     errors={503: "not ready; `reasons` says why"},
 )
 async def ready(request: Request) -> HTTPResponse:
     ctx = ctx_of(request)
     reasons: dict[str, str] = {}
+    if ctx.models_state is not None:
+        reasons["models"] = ctx.models_state
     try:
         revision = await asyncio.wait_for(schema_revision(ctx.db), READY_TIMEOUT)
         if revision != SCHEMA_REVISION:

@@ -15,7 +15,7 @@ bp = Blueprint("ocr")
 
 _REFUSALS = {
     400: "bad body or field, or a URL the service will not fetch",
-    503: "the database is unavailable",
+    503: "the database is unavailable, or the models are still loading",
 }
 
 
@@ -35,7 +35,7 @@ _REFUSALS = {
 async def ocr_handler(request: Request) -> HTTPResponse:
     ctx = ctx_of(request)
     body = ocr_request(request.body)
-    answer = await ctx.pipeline.answer(body.image_url, body.url_type)
+    answer = await ctx.ready_pipeline().answer(body.image_url, body.url_type)
     return json(result_view(answer.result, source=answer.source))
 
 

@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("image_height", sa.Integer, nullable=False),
         sa.Column("ocr_lines", sa.JSON, nullable=False, comment="[{text, confidence, box}] in reading order"),
         sa.Column("entities", sa.JSON, nullable=False, comment="[{type, text, start, end}] from the NER model"),
-        sa.Column("findings", sa.JSON, nullable=False, comment="what the rules found: {fund_codes, shares}"),
+        sa.Column("findings", sa.JSON, nullable=False, comment="what the rules found and who decided: {fund_codes, shares, decided_by}"),
         sa.Column("flag", sa.Boolean, nullable=False),
         sa.Column("fund_code", sa.String(16), nullable=False),
         sa.Column("hold_share", sa.String(64), nullable=False),

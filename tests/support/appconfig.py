@@ -14,6 +14,7 @@ def config_for(database_url: str, **settings: str) -> Config:
         "FUNDOCR_DOWNLOAD__TOTAL_TIMEOUT": "1.5",
         "FUNDOCR_DOWNLOAD__MAX_BYTES": str(1024 * 1024),
         "FUNDOCR_LOGGING__LEVEL": "WARNING",
+        "FUNDOCR_NER__ENABLED": "false",  # tests of the model in the pipeline turn it on
     }
     environ.update({f"FUNDOCR_{key}": value for key, value in settings.items()})
     return load_config(None, environ)

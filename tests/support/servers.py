@@ -71,7 +71,7 @@ def in_thread(start: Callable[[], Awaitable[Callable[[], Awaitable[None]]]]) -> 
 
 @contextmanager
 def serve_app(app: Sanic) -> Iterator[str]:
-    """Serve a Sanic app for real (listeners included) and yield its base URL."""
+    """Serve a Sanic app for real (listeners included) and yield its base URL once its models are loaded."""
     sock = bound_socket()
     port = sock.getsockname()[1]
 
@@ -81,6 +81,8 @@ def serve_app(app: Sanic) -> Iterator[str]:
         await server.before_start()
         await server.after_start()
         task = asyncio.ensure_future(server.serve_forever())
+        if (loading := getattr(app.ctx, "loading", None)) is not None:
+            await loading  # the models load in the background; tests start once they are in
 
         async def stop() -> None:
             await server.before_stop()
