@@ -35,7 +35,13 @@ CHECKS = [
 @pytest.fixture(scope="module")
 def api_schema(sqlite_url: str) -> Iterator[schemathesis.BaseSchema]:
     # Private networks refused and a DNS that knows no name: generated URLs never leave the machine.
-    config = config_for(sqlite_url, AUTH__API_KEYS__BACKOFFICE=API_KEY, DOWNLOAD__ALLOW_PRIVATE_NETWORKS="false")
+    # The real NER model serves /ner, so generated texts reach it.
+    config = config_for(
+        sqlite_url,
+        AUTH__API_KEYS__BACKOFFICE=API_KEY,
+        DOWNLOAD__ALLOW_PRIVATE_NETWORKS="false",
+        NER__ENABLED="true",
+    )
     server, _app = served(config, FakeOcr(), resolver=StaticResolver({}))
     with server as base:
         yield schemathesis.openapi.from_url(f"{base}/docs/openapi.json")
