@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install migrate run test bench lint image-test clean
+.PHONY: install fonts migrate run test lint image-test clean
 
 install: $(INSTALLED)
 
@@ -21,8 +21,17 @@ migrate: install
 run: migrate
 	$(BIN)/python server.py
 
-test: install
+# The tests and benchmarks draw screenshots with CJK fonts (Debian packages; needs root on a fresh machine).
+CJK_FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+fonts:
+	@ls $(CJK_FONTS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei fonts-wqy-zenhei; }
+
+test: install fonts
 	$(BIN)/pytest
+
+image-test:
+	bash docker/image_test.sh
 
 lint: install
 	$(BIN)/ruff check .
