@@ -1,0 +1,1 @@
+"""PaddleHub modules shipped with the service; each folder is a self-contained module directory."""

@@ -1,0 +1,29 @@
+"""Line direction: the PP-OCR mobile v2 classifier turns lines it reads as upside down."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .crop import HEIGHT, strip_tensor
+from .predictor import Predictor
+
+WIDTH = 192
+
+
+class Classifier:
+    """One fixed input shape [1, 3, 48, 192]: lines are scaled to height 48 and padded or squeezed to 192."""
+
+    def __init__(self, predictor: Predictor) -> None:
+        self._predictor = predictor
+
+    def warm_up(self) -> None:
+        self._predictor(np.zeros((1, 3, HEIGHT, WIDTH), dtype=np.float32))
+
+    def __call__(self, strip: np.ndarray, *, thresh: float = 0.9) -> np.ndarray:
+        """The strip, turned by 180 degrees when the model is at least `thresh` sure it is upside down."""
+        tensor = strip_tensor(strip, max_width=WIDTH, canvas_width=WIDTH)
+        probs = self._predictor(tensor)[0]  # [p(0 degrees), p(180 degrees)]
+        if probs[1] >= thresh:
+            return cv2.rotate(strip, cv2.ROTATE_180)
+        return strip

@@ -1,0 +1,69 @@
+"""Image loading: bytes in memory to an upright BGR array, or an `ImageError` that says what is wrong."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import ImageError
+
+FORMATS = ("PNG", "JPEG", "WEBP", "BMP")
+DEFAULT_MAX_PIXELS = 30_000_000  # a 1440 x 20000 scrolling screenshot still fits
+WHITE = (255, 255, 255, 255)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedImage:
+    """Decoded pixels, EXIF orientation applied, transparency flattened onto white."""
+
+    pixels: np.ndarray  # [height, width, 3] uint8, BGR: the channel order the OCR models take
+    format: str  # one of FORMATS
+
+    @property
+    def width(self) -> int:
+        return self.pixels.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.pixels.shape[0]
+
+
+def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
+    """Decode PNG, JPEG, WebP or BMP bytes; refuse anything else, a truncated file, or a decompression bomb."""
+    if not data:
+        raise ImageError("empty input: no image bytes")
+    try:
+        image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise ImageError(f"not an image: the data is none of {', '.join(FORMATS)}") from None
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"image too large: {exc}") from None
+    kind = image.format
+    if kind not in FORMATS:
+        raise ImageError(f"unsupported image format {kind}; send one of {', '.join(FORMATS)}")
+    # The header gives the size before any pixel is decoded: a bomb is refused without the memory it asks.
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageError(
+            f"image too large: {width} x {height} = {width * height:,} pixels, limit {max_pixels:,}"
+        )
+    try:
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+    # Pillow's decoders signal damage with many types (OSError, SyntaxError, ValueError, EOFError, ...).
+    except Exception as exc:  # noqa: BLE001
+        raise ImageError(f"corrupt or truncated {kind} image: {exc}") from None
+    rgb = np.asarray(_to_rgb(image))
+    return LoadedImage(pixels=np.ascontiguousarray(rgb[:, :, ::-1]), format=kind)
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB; transparent pixels become white, as a screenshot viewer would show them."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        return Image.alpha_composite(Image.new("RGBA", image.size, WHITE), image.convert("RGBA")).convert("RGB")
+    if image.mode.startswith("I"):  # 16-bit grey PNG: convert("RGB") would clip it to white
+        return Image.fromarray((np.asarray(image, dtype=np.uint32) // 257).astype(np.uint8)).convert("RGB")
+    return image.convert("RGB")

@@ -1,0 +1,48 @@
+"""Share figures as a person keys them in: digits and one decimal point, nothing else.
+
+Separators: `,` groups thousands and `.` marks decimals, but OCR reads one for the other, so the last
+separator decides. It is the decimal point unless three digits follow it and the figure is already
+grouped (`1,234,567`, `1.234.567`), or it is a `,` with exactly three digits after it (`12,345`).
+A lone `.` with three digits after it (`1.234`) stays a decimal point: a misread thousands separator
+would need a whole-number share figure, which apps rarely show, while three decimal places do occur.
+So `12.345.67` -> `12345.67`, `12,345,67` -> `12345.67`, `1.234` -> `1.234`, `1,234` -> `1234`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# OCR and full-width typing put these where digits and separators belong.
+_LOOK_ALIKES = str.maketrans({"。": ".", "，": ",", "、": ",", "·": ".", "O": "0", "o": "0", "l": "1", "I": "1"})
+_UNITS = re.compile(r"^[¥￥$]|(份|股|元)$")
+_FIGURE = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})*(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, letters and punctuation as their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalise_share(text: str) -> str | None:
+    """`12,345.67份` -> `12345.67`; None when the text is not one unsigned figure."""
+    figure = re.sub(r"\s+", "", to_halfwidth(text))
+    figure = _UNITS.sub("", figure).translate(_LOOK_ALIKES)
+    if not figure or not _FIGURE.fullmatch(figure):
+        return None
+    groups = re.split(r"[.,]", figure)
+    separators = re.findall(r"[.,]", figure)
+    if len(groups) == 1:
+        return figure
+    head, last = groups[:-1], groups[-1]
+    grouped = len(head) > 1 or "," in separators[:-1]
+    if len(last) == 3 and (len(head) > 1 and set(separators) == {separators[-1]} or separators[-1] == ","):
+        # `1,234,567`, `1.234.567`, `12,345`: every separator groups thousands.
+        return "".join(groups) if _thousands(groups) else None
+    if grouped and not _thousands(head):
+        return None
+    return "".join(head) + "." + last
+
+
+def _thousands(groups: list[str]) -> bool:
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])

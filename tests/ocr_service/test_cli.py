@@ -1,0 +1,49 @@
+"""`python -m ocr_service` over a folder, run as a user would: JSON lines on stdout, exit code 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.ocr_service.drawing import encode
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_cli_reads_a_folder_recursively_and_reports_every_image(tmp_path, page):
+    answer, _ = page(
+        [(40, 60, "易方达蓝筹精选混合"), (40, 140, "基金代码 005827"), (40, 220, "可用份额"), (400, 220, "8,000.00份")]
+    )
+    (tmp_path / "a.png").write_bytes(encode(answer))
+    (tmp_path / "nested").mkdir()
+    no_answer, _ = page([(40, 60, "我的资产"), (40, 140, "总金额 1,234.56")])
+    (tmp_path / "nested" / "b.JPG").write_bytes(encode(no_answer, "JPEG", quality=90))
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    (tmp_path / "notes.txt").write_text("not an image, and not looked at in a folder")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "ocr_service", str(tmp_path), str(tmp_path / "missing.png")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [Path(r["path"]).name for r in records] == ["a.png", "broken.png", "b.JPG", "missing.png"]
+    for record in records:
+        assert {"path", "flag", "fund_code", "hold_share", "lines"} <= set(record)
+    found, broken, nothing, missing = records
+    assert (found["flag"], found["fund_code"], found["hold_share"]) == (True, "005827", "8000.00")
+    assert [line["text"] for line in found["lines"]] == ["易方达蓝筹精选混合", "基金代码005827", "可用份额", "8,000.00份"]
+    assert all(len(line["box"]) == 4 and 0 < line["confidence"] <= 1 for line in found["lines"])
+    assert "not an image" in broken["error"] and broken["lines"] == [] and broken["flag"] is False
+    assert "error" not in nothing
+    assert (nothing["flag"], nothing["fund_code"], nothing["hold_share"]) == (False, "", "")
+    assert [line["text"] for line in nothing["lines"]] == ["我的资产", "总金额1,234.56"]
+    assert "cannot read the file" in missing["error"]
+    assert "image/s" not in done.stderr  # four images: no progress bar

@@ -1,0 +1,251 @@
+"""Extraction rules on hand-made OCR lines (a 720-pixel-wide page, 30-pixel text) and on generated pages."""
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ner_service.data.pages import LAYOUTS, Page, generate_page
+from ocr_service.extract import extract
+from ocr_service.types import Extraction, OcrLine
+
+CHAR = 30  # pixels per character and per line height
+
+
+def line(text: str, x: int, row: int, *, align: str = "left") -> OcrLine:
+    """`text` on row `row` (50 pixels apart), its left edge, centre or right edge at `x`."""
+    width = CHAR * len(text)
+    left = {"left": x, "center": x - width // 2, "right": x - width}[align]
+    top = 20 + 50 * row
+    return OcrLine(text, 0.99, ((left, top), (left + width, top), (left + width, top + CHAR), (left, top + CHAR)))
+
+
+def page(*rows: str | tuple[str, ...]) -> list[OcrLine]:
+    """One row per argument: a string is a line at the left margin; a tuple is columns across the width."""
+    lines = []
+    for r, row in enumerate(rows):
+        cells = (row,) if isinstance(row, str) else row
+        for c, text in enumerate(cells):
+            if len(cells) == 1:
+                lines.append(line(text, 30, r))
+            else:
+                lines.append(line(text, int(720 * (c + 0.5) / len(cells)), r, align="center"))
+    return lines
+
+
+def answer(lines: list[OcrLine]) -> tuple[str, str, bool]:
+    found = extract(lines)
+    return found.fund_code, found.hold_share, found.flag
+
+
+HEADER = ("9:41", "5G 87%")
+
+
+def test_value_on_the_same_line():
+    assert answer(page(HEADER, "持仓详情", "易方达蓝筹精选混合", "005827", "持有份额 12,345.67份", "单位净值 1.2345")) == (
+        "005827", "12345.67", True,
+    )
+    assert answer(page("易方达蓝筹精选混合(005827)", "可用份额：8,000.00")) == ("005827", "8000.00", True)
+
+
+def test_available_wins_over_held_whichever_comes_first():
+    lines = page("华夏成长混合 000001", "持有份额：10,000.00份", "可用份额：8,000.00份", "冻结份额：2,000.00份")
+    assert answer(lines) == ("000001", "8000.00", True)
+    found = extract(page("华夏成长混合 000001", "可用：8,000.00", "持仓份额 10,000.00"))
+    assert (found.hold_share, found.shares) == ("8000.00", ("8000.00",))
+
+
+def test_value_on_the_next_line():
+    lines = page("基金详情", "招商中证白酒指数(LOF)A", "基金代码：161725", "持有金额(元)", "12,000.00", "持仓份额", "9,876.54份", "持有收益", "+123.45")
+    assert answer(lines) == ("161725", "9876.54", True)
+
+
+def test_label_in_the_last_line_does_not_crash():
+    assert answer(page("161725", "持有份额")) == ("", "", False)
+    assert answer(page("161725", "可用")) == ("", "", False)
+
+
+def test_labels_in_a_row_over_values_in_columns():
+    lines = page("天弘沪深300ETF联接A", "000961", ("可用份额", "冻结份额", "持有份额"), ("1,500.00", "500.00", "2,000.00"))
+    assert answer(lines) == ("000961", "1500.00", True)
+    lines = page("天弘沪深300ETF联接A", "000961", ("持有金额(元)", "持有份额(份)"), ("3,200.00", "2,000.00"))
+    assert answer(lines) == ("000961", "2000.00", True)
+
+
+def test_columns_matched_by_overlap_when_a_value_is_missing():
+    labels = [line("冻结份额", 120, 2, align="center"), line("可用份额", 360, 2, align="center"), line("持有份额", 600, 2, align="center")]
+    values = [line("1,500.00", 360, 3, align="center"), line("2,000.00", 600, 3, align="center")]
+    assert answer(page("天弘沪深300ETF联接A", "000961") + labels + values) == ("000961", "1500.00", True)
+
+
+def test_broker_table_header_and_data_row():
+    lines = page(
+        HEADER,
+        "持仓",
+        ("总资产", "总市值", "可用资金"),
+        ("120,345.67", "80,000.00", "40,345.67"),
+        ("代码", "名称", "持仓", "可用", "市值"),
+        ("510300", "沪深300ETF", "20,000", "18,000", "80,000.00"),
+    )
+    assert answer(lines) == ("510300", "18000", True)
+
+
+def test_broker_name_and_code_in_one_cell_held_only():
+    lines = page(("名称", "持仓", "市值", "盈亏"), ("白酒LOF 161725", "3,000", "3,456.00", "-12.30"))
+    assert answer(lines) == ("161725", "3000", True)
+
+
+def test_broker_name_run_into_the_next_column_by_ocr():
+    header = page(("代码", "名称", "持仓", "市值"))
+    merged = OcrLine("沪深300ETF20,000", 0.9, ((200, 70), (470, 70), (470, 100), (200, 100)))
+    data = [line("510300", 90, 1, align="center"), merged, line("80,000.00", 630, 1, align="center")]
+    assert answer(header + data) == ("510300", "20000", True)
+
+
+def test_broker_table_with_several_positions_is_not_an_answer():
+    lines = page(
+        ("证券代码", "证券名称", "持仓数量", "可用数量", "参考市值"),
+        ("510300", "沪深300ETF", "20,000", "18,000", "80,000.00"),
+        ("159915", "创业板ETF", "5,000", "5,000", "12,000.00"),
+    )
+    found = extract(lines)
+    assert (found.flag, found.fund_code, found.hold_share) == (False, "", "")
+    assert found.fund_codes == ("510300", "159915") and found.shares == ("18000", "5000")
+
+
+def test_bank_page_label_left_value_right():
+    rows = [("基金名称", "工银瑞信安心回报指数"), ("基金代码", "290684"), ("持有份额", "12,001.35"), ("参考市值", "¥15,001.69")]
+    lines = [line("基金资产", 360, 0, align="center")]
+    for r, (label, value) in enumerate(rows, start=1):
+        lines += [line(label, 30, r), line(value, 690, r, align="right")]
+    assert answer(lines) == ("290684", "12001.35", True)
+
+
+def test_payment_card():
+    lines = page(
+        HEADER,
+        "持有详情",
+        "易方达蓝筹精选混合",
+        "005827 | 混合型 | 中高风险",
+        "持有金额(元)",
+        "23,456.78",
+        ("昨日收益(元)", "持有收益(元)", "持有收益率"),
+        ("+12.34", "-1,234.56", "-5.01%"),
+        "持有份额 10,234.5600份",
+        "最新净值 2.2920(01-12)",
+        ("卖出", "买入"),
+    )
+    assert answer(lines) == ("005827", "10234.5600", True)
+
+
+@pytest.mark.parametrize(
+    "distractor",
+    [
+        "客服电话 13812345678",
+        "手机号 138****5678",
+        "客服热线 400-820-9888",
+        "交易账号 6222021234567890123",
+        "银行卡 6222 **** **** 1234",
+        "资金账号 100123456",
+        "确认日期 20240112",
+        "更新时间 2024-01-12 14:30:21",
+        "订单号 202401121530123456",
+        "客户号 123456",
+        "邮编：100032",
+        "持有金额 ¥123456",
+        "市值 123456.00元",
+        "单位净值 1.2345",
+        "近1年 +12.34%",
+        "昨日收益 +123456",
+        "持有收益 -12.30",
+        "持有天数 123天",
+    ],
+)
+def test_distractors_are_neither_code_nor_share(distractor):
+    lines = page(HEADER, "易方达蓝筹精选混合", "005827", distractor, "持有份额 1,000.00份")
+    assert answer(lines) == ("005827", "1000.00", True)
+
+
+@pytest.mark.parametrize(("label", "value"), [("客户号", "123456"), ("网点号", "654321"), ("邮编", "100032")])
+def test_six_digit_values_of_other_labels_are_not_codes(label, value):
+    split = [line(label, 30, 3), line(value, 690, 3, align="right")]
+    lines = page(HEADER, "易方达蓝筹精选混合", "005827") + split + [line("持有份额 1,000.00", 30, 4)]
+    assert answer(lines) == ("005827", "1000.00", True)
+    assert answer(page("易方达蓝筹精选混合", "005827", label, value, "持有份额 1,000.00")) == ("005827", "1000.00", True)
+
+
+def test_a_six_digit_share_is_not_a_code():
+    assert answer(page("易方达蓝筹精选混合(005827)", "持有份额", "154321")) == ("005827", "154321", True)
+
+
+def test_available_funds_money_is_not_available_shares():
+    lines = page(("可用资金", "可取资金"), ("5,000.00", "4,000.00"), "广发纯债债券A 270048", "持有份额 2,000.00")
+    assert answer(lines) == ("270048", "2000.00", True)
+
+
+def test_full_width_text():
+    assert answer(page("基金代码：１６１７２５", "持有份额：１２，３４５．６７份")) == ("161725", "12345.67", True)
+
+
+def test_no_share_figure_is_not_an_answer():
+    found = extract(page(HEADER, "易方达蓝筹精选混合", "005827", "持有金额(元)", "12,345.67", "昨日收益 +1.23"))
+    assert (found.flag, found.fund_code, found.hold_share, found.fund_codes, found.shares) == (False, "", "", ("005827",), ())
+
+
+def test_several_funds_are_not_an_answer():
+    lines = page("易方达蓝筹精选混合(005827)", "持有份额 1,000.00", "华夏成长混合(000001)", "持有份额 2,000.00")
+    found = extract(lines)
+    assert (found.flag, found.fund_codes, found.shares) == (False, ("005827", "000001"), ("1000.00", "2000.00"))
+
+
+def test_no_lines():
+    assert extract([]) == Extraction("", "", False)
+    assert extract(page("", "   ")) == Extraction("", "", False)
+
+
+# --- generated pages, read perfectly ----------------------------------------------------------------------
+
+
+def perfect_ocr(generated: Page) -> list[OcrLine]:
+    """The page's cells as OCR lines, boxes estimated from character counts on a 1000-pixel-wide page."""
+    lines = []
+    for r, row in enumerate(generated.rows):
+        size = round(CHAR * row.size)
+        top = 20 + 60 * r
+        for cell in row.cells:
+            width = round(0.6 * size * len(cell.text))
+            anchor = round(1000 * cell.x)
+            left = {"left": anchor, "center": anchor - width // 2, "right": anchor - width}[cell.align]
+            lines.append(OcrLine(cell.text, 0.99, ((left, top), (left + width, top), (left + width, top + size), (left, top + size))))
+    return lines
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_generated_pages_read_perfectly_are_answered_exactly(layout):
+    rng = random.Random(20)
+    for _ in range(50):
+        generated = generate_page(rng, layout=layout)
+        assert answer(perfect_ocr(generated)) == (generated.fund_code, generated.hold_share, generated.flag), generated
+
+
+# --- any input ------------------------------------------------------------------------------------------------
+
+WORDS = st.sampled_from(
+    ["持有份额", "可用份额", "可用", "持仓", "份额", "代码", "基金代码", "名称", "市值", "冻结份额", "：", "(", ")", "份", "¥", "+", "-", ".", ",", " ", "%"]
+)
+TEXTS = st.lists(st.one_of(WORDS, st.text(alphabet="0123456789", min_size=1, max_size=8), st.text(max_size=3)), max_size=5).map("".join)
+POINT = st.tuples(st.integers(-50, 2000), st.integers(-50, 3000))
+LINES = st.lists(st.builds(lambda text, a, b: OcrLine(text, 0.9, (a, (b[0], a[1]), b, (a[0], b[1]))), TEXTS, POINT, POINT), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES)
+def test_any_lines_give_an_answer_and_never_raise(lines):
+    found = extract(lines)
+    assert found.flag == (len(found.fund_codes) == 1 and len(found.shares) == 1)
+    if found.flag:
+        assert (found.fund_code, found.hold_share) == (found.fund_codes[0], found.shares[0])
+        assert len(found.fund_code) == 6 and found.fund_code.isdigit()
+    else:
+        assert (found.fund_code, found.hold_share) == ("", "")

@@ -1,0 +1,143 @@
+"""The PaddleHub module: loaded by directory and by name from a private HUB_HOME, and never online."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ocr_service.errors import OcrError
+from ocr_service.hub import MODULE_DIR, MODULE_NAME, install_module
+from tests.ocr_service.drawing import HOLDINGS, encode
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs in a fresh interpreter: HUB_HOME is read when paddlehub is imported, and the socket guard must be in
+# place before anything else. Every attempt to resolve or connect is recorded and refused.
+PROBE = textwrap.dedent(
+    """
+    import json, socket, sys, threading
+
+    attempts = []
+
+    def refuse(name):
+        def guard(*args, **kwargs):
+            attempts.append(name)
+            raise OSError(f"network disabled by the test ({name})")
+        return guard
+
+    socket.socket.connect = refuse("connect")
+    socket.socket.connect_ex = refuse("connect_ex")
+    socket.create_connection = refuse("create_connection")
+    socket.getaddrinfo = refuse("getaddrinfo")
+
+    def settle():
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread():
+                thread.join(30)
+        taken = list(attempts)
+        attempts.clear()
+        return taken
+
+    image_path, out_path, vis_dir = sys.argv[1:]
+    import cv2
+    import paddlehub as hub
+    from paddlehub.server.server import CacheUpdater
+
+    seen = {"import": settle()}
+    # Control: PaddleHub's report thread, as shipped, reaches for the network, and the guard sees it.
+    CacheUpdater("update_cache", module="probe", version="0.0.0").start()
+    seen["control"] = settle()
+
+    from ocr_service.hub import MODULE_DIR, install_module
+
+    installed = install_module()
+    by_name = hub.Module(name="chinese_ocr_db_crnn_mobile")
+    by_dir = hub.Module(directory=str(MODULE_DIR))
+    result = {
+        "installed": str(installed),
+        "name_directory": by_name.directory,
+        "meta": [by_name.name, str(by_name.version), by_dir.name],
+        "by_name": by_name.recognize_text(
+            images=[cv2.imread(image_path), cv2.imread(image_path, cv2.IMREAD_GRAYSCALE)],
+            use_gpu=False, output_dir=vis_dir, visualization=True,
+            box_thresh=0.5, text_thresh=0.5,
+        ),
+        "by_dir": by_dir.recognize_text(paths=[image_path]),
+    }
+    seen["modules"] = settle()
+    result["seen"] = seen
+    with open(out_path, "w") as out:
+        json.dump(result, out, ensure_ascii=False)
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory, page):
+    work = tmp_path_factory.mktemp("hub")
+    image, _ = page(HOLDINGS)
+    (work / "page.png").write_bytes(encode(image))
+    env = {**os.environ, "HUB_HOME": str(work / "hub_home"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(work / "page.png"), str(work / "out.json"), str(work / "vis")],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return work, json.loads((work / "out.json").read_text())
+
+
+def test_the_guard_sees_paddlehubs_own_report(probe):
+    _, result = probe
+    assert result["seen"]["control"], "the guard must catch PaddleHub's report, or the next test proves nothing"
+
+
+def test_loading_and_recognising_open_no_socket(probe):
+    _, result = probe
+    assert result["seen"]["import"] == []
+    assert result["seen"]["modules"] == []
+
+
+def test_name_resolves_to_the_module_linked_under_hub_home(probe):
+    work, result = probe
+    assert result["installed"] == str(work / "hub_home" / "modules" / MODULE_NAME)
+    assert result["name_directory"] == result["installed"]
+    assert result["meta"] == [MODULE_NAME, "2.0.0", MODULE_NAME]
+
+
+def test_recognize_text_keeps_the_classic_result_shape(probe):
+    work, result = probe
+    expected = [text.replace(" ", "") for _, _, text in HOLDINGS]
+    assert len(result["by_name"]) == 2 and len(result["by_dir"]) == 1  # colour and grey; one path
+    for one in result["by_name"] + result["by_dir"]:
+        assert set(one) == {"save_path", "data"}
+        data = one["data"]
+        assert [item["text"].replace(" ", "") for item in data] == expected
+        for item in data:
+            assert set(item) == {"text", "confidence", "text_box_position"}
+            assert 0.5 <= item["confidence"] <= 1
+            assert len(item["text_box_position"]) == 4 and all(len(p) == 2 for p in item["text_box_position"])
+    assert result["by_dir"][0]["data"] == result["by_name"][0]["data"]
+    assert result["by_dir"][0]["save_path"] == ""
+    for drawn in result["by_name"]:
+        assert Path(drawn["save_path"]).parent == work / "vis" and Path(drawn["save_path"]).stat().st_size > 0
+
+
+def test_install_replaces_our_link_and_leaves_a_foreign_folder_alone(tmp_path):
+    first = install_module(tmp_path)
+    again = install_module(tmp_path)
+    assert first == again and again.resolve() == MODULE_DIR
+    other = tmp_path / "other"
+    (other / "modules" / MODULE_NAME).mkdir(parents=True)
+    with pytest.raises(OcrError, match="already exists"):
+        install_module(other)
