@@ -1,0 +1,53 @@
+"""Shape of the tagger, kept apart from its weights and saved as `config.json`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from transformers import BertConfig
+
+CONFIG_FILE = "config.json"
+LABELS_FILE = "labels.json"
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    """Encoder size and the label set; `max_chars` is the longest window the model reads at once."""
+
+    labels: tuple[str, ...]
+    vocab_size: int
+    hidden_size: int = 256
+    num_layers: int = 4
+    num_heads: int = 4
+    intermediate_size: int = 1024
+    max_chars: int = 254
+    dropout: float = 0.1
+
+    def bert(self) -> BertConfig:
+        return BertConfig(
+            vocab_size=self.vocab_size,
+            hidden_size=self.hidden_size,
+            num_hidden_layers=self.num_layers,
+            num_attention_heads=self.num_heads,
+            intermediate_size=self.intermediate_size,
+            hidden_dropout_prob=self.dropout,
+            attention_probs_dropout_prob=self.dropout,
+            max_position_embeddings=self.max_chars + 2,  # [CLS] and [SEP]
+            type_vocab_size=1,
+            pad_token_id=0,
+            attn_implementation="sdpa",
+        )
+
+    def save(self, folder: Path) -> None:
+        fields = asdict(self)
+        labels = fields.pop("labels")
+        (folder / CONFIG_FILE).write_text(json.dumps(fields, indent=2) + "\n", encoding="utf-8")
+        (folder / LABELS_FILE).write_text(json.dumps(labels, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> TaggerConfig:
+        fields = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+        labels = tuple(json.loads((folder / LABELS_FILE).read_text(encoding="utf-8")))
+        return cls(labels=labels, **fields)

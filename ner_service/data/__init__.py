@@ -1,0 +1,1 @@
+"""Training data for the holdings NER model: synthetic screenshot pages and their text."""

@@ -1,0 +1,235 @@
+"""Train a BERT-CRF tagger from scratch on generated holdings pages or a public corpus.
+
+    nice python -m ner_service.train --data holdings --out ner_service/model --seed 1 --epochs 12
+    nice python -m ner_service.train --data resume --corpus-dir ../corpora --out /tmp/resume --minutes 25
+
+Each epoch prints the dev entity F1; the folder keeps the epoch with the best dev F1. The learning rate
+warms up, then decays linearly to zero at the end of `--epochs` or, if it comes first, of `--minutes`
+(training then stops after a last evaluation). A run bounded by epochs alone is reproducible from its
+seed; a time-bounded one depends on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from ner_service import model as tagger_io
+from ner_service.config import TaggerConfig
+from ner_service.data import datasets
+from ner_service.data.sample import Sample, read_jsonl
+from ner_service.evaluate import Report, evaluate
+from ner_service.model import BertCrfTagger
+from ner_service.predict import NerPredictor, encode_batch
+from ner_service.tokenizer import CharTokenizer
+
+
+def chunks(sample: Sample, size: int) -> list[Sample]:
+    """Pieces of at most `size` characters, cut after a line break where there is one."""
+    pieces, start = [], 0
+    while len(sample.chars) - start > size:
+        cut = sample.chars.rfind("\n", start, start + size) + 1 or start + size
+        cut = cut if cut > start else start + size
+        pieces.append(Sample.of(sample.chars[start:cut], sample.labels[start:cut]))
+        start = cut
+    pieces.append(Sample.of(sample.chars[start:], sample.labels[start:]))
+    return [p for p in pieces if p.chars]
+
+
+def batches(samples: Sequence[Sample], size: int, rng: random.Random) -> list[list[Sample]]:
+    """Shuffled batches of similar length (sorted within pools of 50 batches) to waste little on padding."""
+    order = list(samples)
+    rng.shuffle(order)
+    pool = size * 50
+    grouped = []
+    for first in range(0, len(order), pool):
+        block = sorted(order[first : first + pool], key=lambda s: len(s.chars))
+        grouped += [block[i : i + size] for i in range(0, len(block), size)]
+    rng.shuffle(grouped)
+    return grouped
+
+
+class Trainer:
+    """One model, its optimiser and schedule; `epoch` trains on a list of samples, `dev` scores it."""
+
+    def __init__(self, config: TaggerConfig, tokenizer: CharTokenizer, args: argparse.Namespace, steps: int) -> None:
+        self.steps = steps
+        self.started = time.monotonic()
+        self.tokenizer = tokenizer
+        self.model = BertCrfTagger(config)
+        self.label_ids = {label: i for i, label in enumerate(config.labels)}
+        self.args = args
+        crf = list(self.model.crf.parameters())
+        rest = [p for p in self.model.parameters() if all(p is not q for q in crf)]
+        self.optimizer = torch.optim.AdamW(
+            [{"params": rest}, {"params": crf, "lr": args.lr * args.crf_lr_scale, "weight_decay": 0.0}],
+            lr=args.lr,
+            weight_decay=0.01,
+        )
+        warmup = max(1, min(100, steps // 20))
+        self.schedule = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda step: min((step + 1) / warmup, 1.0) * max(0.0, 1.0 - self.progress(step))
+        )
+        self.seen = torch.zeros(len(tokenizer), dtype=torch.bool)
+        self.rng = random.Random(args.seed)
+
+    def progress(self, step: int) -> float:
+        """How far training is, 0..1: by steps, or by the time budget if that runs out first."""
+        return max(step / self.steps, (time.monotonic() - self.started) / 60 / self.args.minutes)
+
+    @property
+    def finished(self) -> bool:
+        return self.progress(self.schedule.last_epoch) >= 1.0
+
+    def epoch(self, samples: Sequence[Sample], description: str) -> float:
+        self.model.train()
+        total, count = 0.0, 0
+        progress = tqdm(batches(samples, self.args.batch_size, self.rng), desc=description, unit="batch")
+        for batch in progress:
+            loss = self.step(batch)
+            total, count = total + loss, count + 1
+            progress.set_postfix(loss=f"{total / count:.3f}")
+            if self.finished:
+                break
+        return total / max(1, count)
+
+    def step(self, batch: Sequence[Sample]) -> float:
+        ids = [self.tokenizer.encode(s.chars) for s in batch]
+        for row in ids:
+            self.seen[row] = True
+        # some characters read as [UNK], so the model copes with characters it never saw
+        ids = [[self.tokenizer.unk_id if self.rng.random() < self.args.unk_rate else t for t in row] for row in ids]
+        input_ids, attention, char_mask = encode_batch(ids, self.tokenizer)
+        tags = torch.zeros(char_mask.shape, dtype=torch.long)
+        for row, sample in enumerate(batch):
+            tags[row, : len(sample.labels)] = torch.tensor([self.label_ids[label] for label in sample.labels])
+        loss = self.model(input_ids, attention, tags, char_mask)
+        self.optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.optimizer.step()
+        self.schedule.step()
+        return loss.item()
+
+    def dev(self, samples: Sequence[Sample]) -> Report:
+        predictor = NerPredictor(self.model, self.tokenizer, version="training", threads=self.args.threads)
+        report = evaluate(predictor, samples)
+        self.model.train()
+        return report
+
+    def save(self, folder: Path) -> None:
+        """Write the model folder; embeddings of characters never seen in training are set to [UNK]'s."""
+        embeddings = self.model.bert.embeddings.word_embeddings.weight
+        with torch.no_grad():
+            backup = embeddings.clone()
+            embeddings[~self.seen] = embeddings[self.tokenizer.unk_id].clone()
+            tagger_io.save(self.model, self.tokenizer, folder)
+            embeddings.copy_(backup)
+
+
+def training_sets(args: argparse.Namespace) -> tuple[Iterator[list[Sample]], list[Sample], tuple[str, ...]]:
+    """An endless supply of training epochs, the dev samples and the label set."""
+    if args.data == datasets.HOLDINGS:
+        dev = datasets.load(args.data, "dev", seed=args.seed, pages=args.dev_pages)
+
+        extra = [sample for path in args.extra for sample in read_jsonl(path)]
+
+        def generated() -> Iterator[list[Sample]]:
+            for epoch in range(10**6):
+                yield datasets.holdings_noisy(random.Random(f"holdings-train-{args.seed}-{epoch}"), args.pages) + extra
+
+        return generated(), dev, datasets.labels_of(args.data, dev)
+    train = datasets.load(args.data, "train", corpus_dir=args.corpus_dir)
+    if datasets.has_split(args.data, "dev"):
+        dev = datasets.load(args.data, "dev", corpus_dir=args.corpus_dir)
+    else:  # no dev split published: hold out a seeded tenth of train
+        random.Random(args.seed).shuffle(train)
+        held = len(train) // 10
+        dev, train = train[:held], train[held:]
+    labels = datasets.labels_of(args.data, train)
+
+    def repeated() -> Iterator[list[Sample]]:
+        while True:
+            yield train
+
+    return repeated(), dev, labels
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Train a BERT-CRF tagger from scratch.")
+    parser.add_argument("--data", choices=datasets.NAMES, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--corpus-dir", type=Path, help="folder of the public corpora (resume/, weibo/, ...)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--minutes", type=float, default=math.inf, help="training time budget; the learning rate reaches zero as it runs out")
+    parser.add_argument("--pages", type=int, default=4000, help="holdings: fresh pages per epoch")
+    parser.add_argument("--dev-pages", type=int, default=500)
+    parser.add_argument(
+        "--extra", type=Path, nargs="*", default=[], help="holdings: JSON-lines samples added to every epoch"
+    )
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--crf-lr-scale", type=float, default=20.0)
+    parser.add_argument("--unk-rate", type=float, default=0.01)
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--intermediate", type=int, default=512)
+    parser.add_argument("--max-chars", type=int, default=510)
+    parser.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, default=2)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    epochs, dev, labels = training_sets(args)
+    tokenizer = CharTokenizer.default()
+    config = TaggerConfig(
+        labels=labels,
+        vocab_size=len(tokenizer),
+        hidden_size=args.hidden,
+        num_layers=args.layers,
+        num_heads=args.heads,
+        intermediate_size=args.intermediate,
+        max_chars=args.max_chars,
+        dropout=args.dropout,
+    )
+    first = [piece for sample in next(epochs) for piece in chunks(sample, args.max_chars)]
+    steps = args.epochs * math.ceil(len(first) / args.batch_size)
+    trainer = Trainer(config, tokenizer, args, steps)
+    print(f"{len(first)} training / {len(dev)} dev texts, {len(labels)} labels, {steps} steps", flush=True)
+    best = -1.0
+    for epoch in range(1, args.epochs + 1):
+        train = first if epoch == 1 else [p for s in next(epochs) for p in chunks(s, args.max_chars)]
+        loss = trainer.epoch(train, f"epoch {epoch}/{args.epochs}")
+        report = trainer.dev(dev)
+        minutes = (time.monotonic() - trainer.started) / 60
+        kept = report.micro.f1 > best
+        if kept:
+            best = report.micro.f1
+            trainer.save(args.out)
+        print(
+            f"epoch {epoch}: loss {loss:.4f} dev F1 {report.micro.f1:.4f} "
+            f"(P {report.micro.precision:.4f} R {report.micro.recall:.4f}) {minutes:.1f} min{' saved' if kept else ''}",
+            flush=True,
+        )
+        if trainer.finished:
+            break
+    final = NerPredictor.load(args.out, threads=args.threads)
+    print(f"best dev F1 {best:.4f}, model {final.version} in {args.out}")
+    print(evaluate(final, dev, progress=False).table())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The shipped model, loaded once for the module."""
+
+import random
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from ner_service.data.pages import generate_page, page_text
+from ner_service.predict import NerPredictor, windows
+
+MODEL = Path(__file__).resolve().parents[2] / "ner_service" / "model"
+
+
+@pytest.fixture(scope="module")
+def predictor() -> NerPredictor:
+    return NerPredictor.load(MODEL, threads=1)
+
+
+def test_windows_tile_the_text_and_overlap():
+    assert windows(10, 20, 5) == [(0, 10, 0, 10)]
+    for length in (21, 40, 57, 100, 511):
+        parts = windows(length, 20, 5)
+        assert parts[0][2] == 0 and parts[-1][3] == length
+        for (s, e, a, b), (s2, e2, a2, b2) in pairwise(parts):
+            assert b == a2 and s2 < e  # owned parts meet, windows overlap
+        for s, e, a, b in parts:
+            assert e - s == 20 and s <= a < b <= e
+
+
+def test_finds_fund_code_and_available_share_in_a_generated_page(predictor):
+    rng = random.Random(11)
+    pages = [generate_page(rng, layout=layout) for layout in ("inline", "stacked", "bank", "payment")]
+    texts, truths = [], []
+    for page in pages:
+        text, labels = page_text(page)
+        texts.append(text)
+        truths.append(labels)
+    for page, text, entities in zip(pages, texts, predictor.predict(texts)):
+        found = {(e.type, e.text) for e in entities}
+        assert ("FUND_CODE", page.fund_code) in found, text
+        shares = {e.text.replace(",", "") for e in entities if e.type in ("AVAILABLE_SHARE", "HOLD_SHARE")}
+        assert page.hold_share in shares, text
+        for e in entities:
+            assert text[e.start : e.end] == e.text
+
+
+def test_long_texts_are_read_whole_in_windows(predictor):
+    page = generate_page(random.Random(5), layout="inline")
+    text = "\n".join([page_text(page)[0]] * 8)
+    assert len(text) > predictor.window
+    entities = predictor.predict([text])[0]
+    codes = [e for e in entities if e.type == "FUND_CODE"]
+    assert len(codes) == 8 and all(e.text == page.fund_code for e in codes)
+    assert codes[-1].end > len(text) - len(page_text(page)[0])
+
+
+def test_batch_in_batch_out_and_empty_text(predictor):
+    assert predictor.predict([]) == []
+    result = predictor.predict(["", "基金代码：161725", "   "])
+    assert len(result) == 3 and result[0] == []
+    assert ("FUND_CODE", "161725") in {(e.type, e.text) for e in result[1]}
+    assert len(predictor.version) == 12
