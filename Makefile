@@ -30,7 +30,7 @@ fonts:
 test: install fonts
 	$(BIN)/pytest
 
-image-test:
+image-test: install
 	bash docker/image_test.sh
 
 lint: install
