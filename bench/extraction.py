@@ -112,7 +112,7 @@ def main() -> None:
         render_set(images, count=args.count, seed=args.seed)
         ocr_set(images, cache, instances=args.instances, threads=args.threads)
     records = load(cache)
-    print(f"{len(records)} screenshots, seed {args.seed}, OCR cache {cache}")
+    print(f"{len(records)} screenshots, OCR lines from {cache}")
     report(evaluate(records, show=args.show))
 
 

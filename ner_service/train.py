@@ -4,14 +4,15 @@
     nice python -m ner_service.train --data resume --corpus-dir ../corpora --out /tmp/resume --minutes 25
 
 Each epoch prints the dev entity F1; the folder keeps the epoch with the best dev F1. The learning rate
-warms up, then decays linearly to zero at the end of `--epochs` or, if it comes first, of `--minutes`
-(training then stops after a last evaluation). A run bounded by epochs alone is reproducible from its
-seed; a time-bounded one depends on the machine's speed.
+warms up, then decays linearly to zero at the end of `--steps` (or `--epochs`) or, if it comes first, of
+`--minutes`; training then stops after a last evaluation. A run bounded by steps or epochs is
+reproducible from its seed; a time-bounded one depends on the machine's speed.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import time
@@ -169,6 +170,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--corpus-dir", type=Path, help="folder of the public corpora (resume/, weibo/, ...)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--steps", type=int, help="optimiser steps in all (instead of --epochs)")
     parser.add_argument("--minutes", type=float, default=math.inf, help="training time budget; the learning rate reaches zero as it runs out")
     parser.add_argument("--pages", type=int, default=4000, help="holdings: fresh pages per epoch")
     parser.add_argument("--dev-pages", type=int, default=500)
@@ -206,13 +208,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         dropout=args.dropout,
     )
     first = [piece for sample in next(epochs) for piece in chunks(sample, args.max_chars)]
-    steps = args.epochs * math.ceil(len(first) / args.batch_size)
+    steps = args.steps or args.epochs * math.ceil(len(first) / args.batch_size)
     trainer = Trainer(config, tokenizer, args, steps)
     print(f"{len(first)} training / {len(dev)} dev texts, {len(labels)} labels, {steps} steps", flush=True)
     best = -1.0
-    for epoch in range(1, args.epochs + 1):
+    for epoch in itertools.count(1):
         train = first if epoch == 1 else [p for s in next(epochs) for p in chunks(s, args.max_chars)]
-        loss = trainer.epoch(train, f"epoch {epoch}/{args.epochs}")
+        loss = trainer.epoch(train, f"epoch {epoch}")
         report = trainer.dev(dev)
         minutes = (time.monotonic() - trainer.started) / 60
         kept = report.micro.f1 > best
@@ -227,7 +229,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if trainer.finished:
             break
     final = NerPredictor.load(args.out, threads=args.threads)
-    print(f"best dev F1 {best:.4f}, model {final.version} in {args.out}")
+    minutes = (time.monotonic() - trainer.started) / 60
+    print(f"{trainer.schedule.last_epoch} steps in {minutes:.1f} min; best dev F1 {best:.4f}, model {final.version} in {args.out}")
     print(evaluate(final, dev, progress=False).table())
 
 

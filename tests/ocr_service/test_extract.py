@@ -229,6 +229,14 @@ def test_generated_pages_read_perfectly_are_answered_exactly(layout):
         assert answer(perfect_ocr(generated)) == (generated.fund_code, generated.hold_share, generated.flag), generated
 
 
+def test_answer_does_not_depend_on_the_order_of_lines():
+    rng = random.Random(21)
+    for layout in LAYOUTS:
+        lines = perfect_ocr(generate_page(rng, layout=layout))
+        shuffled = rng.sample(lines, len(lines))
+        assert extract(shuffled) == extract(lines)
+
+
 # --- any input ------------------------------------------------------------------------------------------------
 
 WORDS = st.sampled_from(
