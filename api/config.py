@@ -112,8 +112,15 @@ class OcrConfig:
     max_pixels: int = 30_000_000
 
     def __post_init__(self) -> None:
-        for key in ("instances", "threads_per_instance", "max_side", "max_pixels"):
+        for key in ("instances", "threads_per_instance", "max_pixels"):
             _require(getattr(self, key) >= 1, f"ocr.{key}", "must be at least 1")
+        # The detector refuses other sizes too (detect.check_max_side), but only in a worker that has loaded
+        # Paddle; importing it here would load Paddle, so the rule is repeated to fail at start-up instead.
+        _require(
+            self.max_side >= 64 and self.max_side % 32 == 0,
+            "ocr.max_side",
+            "must be a multiple of 32 (the text detector's stride) and at least 64",
+        )
 
 
 @dataclass(frozen=True, slots=True)

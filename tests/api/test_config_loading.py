@@ -60,6 +60,7 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_DOWNLOAD__ALLOWED_HOSTS__S3": "[a.com]"}, "download.allowed_hosts"),
         ({"FUNDOCR_DOWNLOAD__MAX_REDIRECTS": "50"}, "download.max_redirects"),
         ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
+        ({"FUNDOCR_OCR__MAX_SIDE": "1000"}, "ocr.max_side"),
         ({"FUNDOCR_AUTH__API_KEYS__OPS": "short"}, "auth.api_keys.ops"),
         ({"FUNDOCR_AUTH__REQUIRE_FOR": "some"}, "auth.require_for"),
         ({"FUNDOCR_LOGGING__LEVEL": "LOUD"}, "logging.level"),
@@ -68,6 +69,17 @@ def test_no_file_means_the_defaults() -> None:
 def test_a_bad_setting_fails_with_a_message_naming_the_key(environ: dict[str, str], key: str) -> None:
     with pytest.raises(ConfigError, match=rf"^{key}\b"):
         load_config(DEFAULT_PATH, environ)
+
+
+@pytest.mark.parametrize("max_side", [63, 100, 0])
+def test_max_side_the_detector_cannot_take_is_refused(max_side: int) -> None:
+    with pytest.raises(ConfigError, match=r"^ocr\.max_side: must be a multiple of 32 .* at least 64$"):
+        load_config(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)})
+
+
+@pytest.mark.parametrize("max_side", [64, 1280])
+def test_max_side_on_the_detector_stride_is_accepted(max_side: int) -> None:
+    assert load_config(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)}).ocr.max_side == max_side
 
 
 def test_a_bad_file_names_the_key(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 MIN_SIDE = 3  # boxes thinner than this, in canvas pixels, are noise
 SHAPES = 2  # the portrait and the landscape canvas
+STRIDE = 32  # the model downsamples by 32: canvas sides must be multiples of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,14 @@ class Layout:
 
 def canvas_size(max_side: int, *, portrait: bool) -> tuple[int, int]:
     """Width and height of the canvas: `max_side` by 9/16 of it (rounded up to the model's stride of 32)."""
-    short = math.ceil(max_side * 9 / 16 / 32) * 32
+    short = math.ceil(max_side * 9 / 16 / STRIDE) * STRIDE
     return (short, max_side) if portrait else (max_side, short)
+
+
+def check_max_side(max_side: int) -> None:
+    """Raise ValueError unless `max_side` is a multiple of the stride and at least two strides."""
+    if max_side % STRIDE or max_side < 2 * STRIDE:
+        raise ValueError(f"max_side ({max_side}) must be a multiple of {STRIDE}, at least {2 * STRIDE}")
 
 
 def plan_canvas(width: int, height: int, *, max_side: int) -> Layout:
@@ -72,8 +79,7 @@ class Detector:
     def __init__(
         self, predictor: Predictor, *, max_side: int = 1280, bin_thresh: float = 0.3, max_candidates: int = 1000
     ) -> None:
-        if max_side % 32 or max_side < 64:
-            raise ValueError(f"max_side ({max_side}) must be a multiple of 32, at least 64")
+        check_max_side(max_side)
         self._predictor = predictor
         self._max_side = max_side
         self._bin_thresh = bin_thresh

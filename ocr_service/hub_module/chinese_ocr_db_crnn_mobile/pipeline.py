@@ -29,6 +29,8 @@ class OcrPipeline:
     """Three Paddle predictors and the steps between them. Not thread-safe: one instance per thread."""
 
     def __init__(self, *, threads: int = 1, max_side: int = 1280) -> None:
+        # The Detector checks too, but only after its model is loaded: a bad size should fail at once.
+        detect.check_max_side(max_side)
         files = locate_models()
         self.version = files.version
 
