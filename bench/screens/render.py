@@ -13,23 +13,13 @@ import io
 import json
 import random
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from bench.screens.fonts import FONTS, INSTALL, available_fonts, load
 from ner_service.data.pages import LAYOUTS, Cell, Page, generate_page
 
-NOTO = "/usr/share/fonts/opentype/noto/"
-WQY = "/usr/share/fonts/truetype/wqy/"
-# name -> (regular file, face index, bold file or None); faces come from Debian fonts-noto-cjk and fonts-wqy-*.
-FONTS: dict[str, tuple[str, int, str | None]] = {
-    "noto-sans-sc": (NOTO + "NotoSansCJK-Regular.ttc", 2, NOTO + "NotoSansCJK-Bold.ttc"),
-    "noto-sans-mono-sc": (NOTO + "NotoSansCJK-Regular.ttc", 7, NOTO + "NotoSansCJK-Bold.ttc"),
-    "noto-serif-sc": (NOTO + "NotoSerifCJK-Regular.ttc", 2, None),
-    "wqy-microhei": (WQY + "wqy-microhei.ttc", 0, None),
-    "wqy-zenhei": (WQY + "wqy-zenhei.ttc", 0, None),
-}
 WIDTHS = (720, 750, 828, 1080, 1125, 1170, 1242, 1440)
 QUALITIES = (55, 70, 80, 90, 95)
 BLURS = (0.0, 0.0, 0.4, 0.7, 1.0)
@@ -51,19 +41,6 @@ THEMES = {
     "navy": Theme((22, 28, 44), (222, 226, 236), (140, 150, 170), (50, 58, 80)),
 }
 RED, GREEN = (230, 60, 50), (30, 160, 80)
-
-
-@lru_cache(maxsize=256)
-def _font(name: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
-    path, index, bold_path = FONTS[name]
-    if bold and bold_path:
-        path = bold_path
-    return ImageFont.truetype(path, size, index=index)
-
-
-def available_fonts() -> list[str]:
-    """Fonts of FONTS whose files are installed."""
-    return [name for name, (path, _, _) in FONTS.items() if Path(path).exists()]
 
 
 def _colour(cell: Cell, theme: Theme, row_has_values: bool) -> tuple[int, int, int]:
@@ -94,7 +71,7 @@ def draw_page(
         size = round(base * row.size)
         bold = row.size >= 1.1
         while True:
-            face = _font(font, size, bold)
+            face = load(FONTS[font], size, bold=bold)
             lefts = [_left(cell, face, width) for cell in row.cells]
             widths = [face.getlength(cell.text) for cell in row.cells]
             fits = all(lefts[i] + widths[i] + size * 0.4 <= lefts[i + 1] for i in range(len(lefts) - 1))
@@ -144,7 +121,7 @@ def render_set(out: Path, *, count: int, seed: int, layouts: tuple[str, ...] = L
     """Write `count` screenshots cycling through `layouts` and the installed fonts; returns labels.jsonl."""
     fonts = available_fonts()
     if not fonts:
-        raise SystemExit("no CJK font installed: apt-get install fonts-noto-cjk fonts-wqy-microhei fonts-wqy-zenhei")
+        raise SystemExit(f"no CJK font installed: {INSTALL}")
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     labels = out / "labels.jsonl"

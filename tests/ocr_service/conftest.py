@@ -7,27 +7,26 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
+from bench.screens.fonts import Face, plain_face
 from ocr_service.engine import OcrEngine
 from tests.ocr_service.drawing import (
-    CJK_FONTS,
     HOLDINGS,
     Box,
-    cjk_font,
     draw_page,
     encode,
 )
 
 
 @pytest.fixture(scope="session")
-def font() -> str:
-    path = cjk_font()
-    if path is None:
-        pytest.fail(f"no CJK font installed (looked for {CJK_FONTS}): apt-get install fonts-wqy-microhei")
-    return path
+def font() -> Face:
+    try:
+        return plain_face()
+    except FileNotFoundError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
-def page(font: str) -> Callable[..., tuple[Image.Image, list[Box]]]:
+def page(font: Face) -> Callable[..., tuple[Image.Image, list[Box]]]:
     """`page(texts, size=(w, h), font_px=n)`: draw_page with the installed CJK font."""
 
     def draw(texts, *, size=(720, 1280), font_px=36):

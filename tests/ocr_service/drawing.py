@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-# Debian fonts-noto-cjk, fonts-wqy-microhei, fonts-wqy-zenhei.
-CJK_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
+from bench.screens.fonts import Face, load
 
 Text = tuple[int, int, str]  # left, top, text
 Box = tuple[int, int, int, int]  # left, top, right, bottom
@@ -28,17 +22,13 @@ HOLDINGS: list[Text] = [
 ]
 
 
-def cjk_font() -> str | None:
-    return next((path for path in CJK_FONTS if Path(path).exists()), None)
-
-
 def draw_page(
-    font: str, texts: list[Text], *, size: tuple[int, int], font_px: int
+    font: Face, texts: list[Text], *, size: tuple[int, int], font_px: int
 ) -> tuple[Image.Image, list[Box]]:
     """Dark text on white at the given places; returns the image and each text's ink box."""
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
-    face = ImageFont.truetype(font, font_px)
+    face = load(font, font_px)
     boxes = []
     for left, top, text in texts:
         draw.text((left, top), text, fill=(20, 20, 20), font=face)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from bench.screens.fonts import load
 from ocr_service.errors import ImageError
 from tests.ocr_service.drawing import HOLDINGS, encode
 
@@ -56,7 +57,7 @@ def test_exif_rotated_photo_is_read_upright(engine, page):
 
 def test_text_on_a_transparent_background_is_read(engine, font):
     image = Image.new("RGBA", (480, 200), (0, 0, 0, 0))
-    face = ImageFont.truetype(font, 36)
+    face = load(font, 36)
     ImageDraw.Draw(image).text((30, 70), "可用份额 8,000.00", fill=(0, 0, 0, 255), font=face)
     assert texts(engine.recognize(encode(image, "PNG"))) == ["可用份额8,000.00"]
 

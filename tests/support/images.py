@@ -7,33 +7,21 @@ import hashlib
 import io
 import itertools
 import time
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from bench.screens import fonts
 from ocr_service.errors import ImageError
 from ocr_service.types import OcrLine, OcrResult
 
-_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
 _serial = itertools.count()
-
-
-def cjk_font(size: int) -> ImageFont.FreeTypeFont:
-    for path in _FONTS:
-        if Path(path).exists():
-            return ImageFont.truetype(path, size)
-    raise FileNotFoundError(f"no CJK font among {_FONTS}; install fonts-noto-cjk or fonts-wqy-microhei")
 
 
 def screenshot(lines: list[str], *, width: int = 720, line_height: int = 64, fmt: str = "PNG") -> bytes:
     """A phone-style holdings page: dark text on white, one entry per line."""
     image = Image.new("RGB", (width, 40 + line_height * len(lines)), "white")
     draw = ImageDraw.Draw(image)
-    font = cjk_font(32)
+    font = fonts.load(fonts.plain_face(), 32)
     for row, text in enumerate(lines):
         draw.text((32, 24 + row * line_height), text, fill=(20, 20, 20), font=font)
     out = io.BytesIO()
