@@ -97,14 +97,15 @@ class CRF(nn.Module):
         # numpy: a Python loop over positions of tiny arrays costs a few microseconds a step, torch ~4x that
         scores = emissions.detach().float().cpu().numpy()  # [batch, seq_len, num_tags]
         on = mask.bool().cpu().numpy()  # [batch, seq_len]
-        transitions = self._transitions().detach().cpu().numpy()  # [from, to]
+        into = self._transitions().detach().cpu().numpy().T.copy()  # [to, from]: reductions run over the last axis
         score = self._start().detach().cpu().numpy() + scores[:, 0]  # [batch, num_tags]
         pointers = np.zeros((scores.shape[1], *score.shape), dtype=np.int64)  # [seq_len, batch, num_tags]
+        full = on.all(axis=0).tolist()  # positions where no row is padding: no masking needed
         for t in range(1, scores.shape[1]):
-            candidates = score[:, :, None] + transitions  # [batch, from, to]
-            pointers[t] = candidates.argmax(axis=1)
-            best = np.take_along_axis(candidates, pointers[t][:, None, :], axis=1)[:, 0]
-            score = np.where(on[:, t, None], best + scores[:, t], score)
+            candidates = score[:, None, :] + into  # [batch, to, from]
+            pointers[t] = candidates.argmax(axis=2)
+            best = candidates.max(axis=2) + scores[:, t]
+            score = best if full[t] else np.where(on[:, t, None], best, score)
         score = score + self.end_transitions.detach().cpu().numpy()
         paths = []
         for row, length in enumerate(on.sum(axis=1).tolist()):

@@ -99,7 +99,7 @@ def test_reductions_and_no_nan_gradients_with_masked_padding():
     mask = torch.tensor([[True] * 5, [True, True, True, False, False]])
     per_row = crf(emissions, tags, mask, reduction="none")
     assert per_row.shape == (2,)
-    assert float(crf(emissions, tags, mask, reduction="sum")) == pytest.approx(float(per_row.sum()), rel=1e-5)
+    assert crf(emissions, tags, mask, reduction="sum").item() == pytest.approx(per_row.sum().item(), rel=1e-5)
     crf(emissions, tags, mask).backward()
     assert torch.isfinite(emissions.grad).all()
     assert torch.isfinite(crf.transitions.grad).all()
