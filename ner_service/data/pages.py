@@ -18,7 +18,7 @@ LAYOUTS: tuple[str, ...] = ("inline", "stacked", "columns", "broker", "payment",
 NEGATIVE_LAYOUTS: tuple[str, ...] = ("multi_fund", "no_share")
 
 HELD_LABELS = ("持有份额", "持仓份额", "份额", "持仓", "持有份额(份)")
-AVAILABLE_LABELS = ("可用份额", "可用", "可用份额(份)")
+AVAILABLE_LABELS = ("可用份额", "可用", "可用份额(份)", "可赎回份额", "可卖份额")
 OTHER_SHARE_LABELS = ("冻结份额", "在途份额", "赎回中份额")
 AMOUNT_LABELS = ("持有金额(元)", "持有金额", "资产(元)", "市值", "参考市值", "持仓市值", "金额(元)", "最新市值")
 PROFIT_LABELS = ("昨日收益", "持有收益", "累计收益", "浮动盈亏", "当日盈亏", "持仓收益(元)")
