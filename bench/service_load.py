@@ -1,0 +1,624 @@
+"""The service under load, beside the raw OCR engines (the limit) and the owner's first design, same screenshots.
+
+    python -m bench.service_load --count 40 --concurrency 4 --cache-rounds 5 [--mysql] [--skip-raw] [--skip-baseline]
+
+One run renders `count` screenshots and serves them from 127.0.0.1, counting downloads per path. Then:
+- service: `python server.py` with config.yaml (FUNDOCR_* overrides in the environment apply), a fresh
+  SQLite file (or MySQL database) and private networks allowed; the URLs at `concurrency` while /health is
+  sampled every 100 ms on its own connection and each worker's RSS is read; the URLs again `cache-rounds`
+  times; 50 requests at once for one new URL (downloads, OCR runs from /metrics, rows in the database);
+- raw engine: the EnginePool alone (instances x threads as configured) on the same images, every engine busy;
+- baseline: bench/owner_service.py under the same load.
+Prints numbers only; timings are not checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import shlex
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Self
+
+import aiohttp
+import psutil
+import pymysql
+from aiohttp import web
+from sqlalchemy.engine import make_url
+
+from api.config import load_config
+from bench import ocr_engine
+from bench.owner_service import TABLE as OWNER_TABLE
+from bench.screens.render import render_set
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MYSQL = "mysql+aiomysql://root@127.0.0.1:3306/test"
+SINGLE_FLIGHT_CALLERS = 50
+HEALTH_INTERVAL = 0.1
+READY_TIMEOUT = 600  # model loading took up to 2 minutes on a busy 2-core machine
+QUARTERS = ("25%", "50%", "75%", "100%")
+
+
+@dataclass
+class LoadResult:
+    """Requests sent at a fixed concurrency: each latency, the statuses, how many answers were right."""
+
+    latencies: list[float] = field(default_factory=list)
+    wall: float = 0.0
+    statuses: Counter[int] = field(default_factory=Counter)
+    flagged: int = 0  # 200 answers carrying a boolean `flag`
+    correct: int = 0  # ... whose flag, code and share equal the screenshot's label
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+    @property
+    def errors(self) -> dict[int, int]:
+        return {status: n for status, n in sorted(self.statuses.items()) if status != 200}
+
+
+@dataclass
+class SingleFlight:
+    """What 50 simultaneous requests for one new URL cost."""
+
+    statuses: Counter[int]
+    downloads: int
+    ocr_runs: int | None  # None: the baseline has no metrics
+    rows: int
+
+
+@dataclass
+class RssRow:
+    """One process's memory in MB: after warm-up, after each quarter of the requests, and its peak (VmHWM)."""
+
+    label: str
+    pid: int
+    warm: float
+    quarters: list[float] = field(default_factory=list)
+    peak: float = 0.0
+
+
+@dataclass
+class Measurement:
+    """Everything measured on one running server."""
+
+    load: LoadResult
+    health: list[float]
+    cache: LoadResult
+    cache_downloads: int
+    single_flight: SingleFlight
+    rss: list[RssRow]
+
+
+@dataclass
+class RawResult:
+    images_per_s: float
+    median_s: float
+    p95_s: float
+
+
+@dataclass
+class Report:
+    command: str
+    cpus: int
+    load_average: tuple[float, float, float]
+    count: int
+    concurrency: int
+    engines: str
+    service: Measurement
+    raw: RawResult | None
+    baseline: Measurement | None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What each server is asked: the labelled URLs, the single-flight URL, how many at once, how often again."""
+
+    images: ImageServer
+    labels: dict[str, dict]  # URL -> its screenshot's record in labels.jsonl
+    fresh_url: str
+    concurrency: int
+    cache_rounds: int
+
+
+@dataclass(frozen=True)
+class Target:
+    """A running server as the load sees it."""
+
+    base: str
+    pid: int
+    count_rows: Callable[[str], int]
+    has_metrics: bool
+
+
+class ImageServer:
+    """Serves a folder's files at /img/<name> on 127.0.0.1 from its own thread; `hits` counts requests per path."""
+
+    def __init__(self, folder: Path) -> None:
+        self.files = {path.name: path.read_bytes() for path in folder.glob("*.jpg")}
+        self.hits: Counter[str] = Counter()
+        self.base = ""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def url(self, name: str) -> str:
+        return f"{self.base}/img/{name}"
+
+    def downloads(self, url: str) -> int:
+        return self.hits[url.removeprefix(self.base)]
+
+    def __enter__(self) -> Self:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self._thread.start()
+        self._runner = asyncio.run_coroutine_threadsafe(self._start(sock), self._loop).result(30)
+        self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(30)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+    async def _start(self, sock: socket.socket) -> web.AppRunner:
+        app = web.Application()
+        app.router.add_get("/img/{name}", self._file)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+        return runner
+
+    async def _file(self, request: web.Request) -> web.Response:
+        self.hits[request.path] += 1
+        data = self.files.get(request.match_info["name"])
+        if data is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=data, content_type="image/jpeg")
+
+
+# Where each server stores its answers: table and URL column (db/tables.py; bench/owner_service.py).
+TABLES = {"service": ("ocr_results", "url"), "owner": (OWNER_TABLE, "image_url")}
+
+
+@dataclass(frozen=True)
+class Store:
+    """A fresh SQLite file per server, or a fresh database `fundocr_bench_<random>` on the MySQL server."""
+
+    folder: Path
+    mysql: str | None = None  # the server's URL with the fresh database's name
+
+    @property
+    def service_url(self) -> str:
+        return self.mysql or f"sqlite+aiosqlite:///{self.folder / 'service.db'}"
+
+    @property
+    def owner_url(self) -> str:
+        if self.mysql:
+            return make_url(self.mysql).set(drivername="mysql").render_as_string(hide_password=False)
+        return f"sqlite:///{self.folder / 'owner.db'}"
+
+    def count_rows(self, server: str, url: str) -> int:
+        """Rows `server` ("service" or "owner") holds for `url`, read straight from the database."""
+        table, column = TABLES[server]
+        sql = f"SELECT COUNT(*) FROM {table} WHERE {column} = "
+        if self.mysql is None:
+            with closing(sqlite3.connect(self.folder / f"{server}.db")) as connection:
+                return connection.execute(sql + "?", (url,)).fetchone()[0]
+        with closing(_mysql_connect(self.mysql)) as connection, connection.cursor() as cursor:
+            cursor.execute(sql + "%s", (url,))
+            return cursor.fetchone()[0]
+
+
+def _mysql_connect(url: str, database: bool = True) -> pymysql.Connection:
+    parts = make_url(url)
+    return pymysql.connect(
+        host=parts.host or "127.0.0.1", port=parts.port or 3306, user=parts.username or "root",
+        password=parts.password or "", database=parts.database if database else None, autocommit=True,
+    )  # fmt: skip
+
+
+@contextmanager
+def fresh_store(folder: Path, mysql: str | None) -> Iterator[Store]:
+    """A database nobody has written to: both servers start from an empty table."""
+    if mysql is None:
+        yield Store(folder)
+        return
+    name = f"fundocr_bench_{secrets.token_hex(4)}"
+    with closing(_mysql_connect(mysql, database=False)) as admin, admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        try:
+            yield Store(folder, make_url(mysql).set(database=name).render_as_string(hide_password=False))
+        finally:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def note(message: str) -> None:
+    """Progress on stderr: a full run takes many minutes."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) -> Iterator[subprocess.Popen]:
+    """A server subprocess in its own session (Sanic signals its process group), ready; its group killed after."""
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            wait_ready(process, ready_url, log)
+            yield process
+        finally:
+            stop_group(process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the whole group, then SIGKILL to whatever is left of it (workers of a dead manager too)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def wait_ready(process: subprocess.Popen, url: str, log: Path) -> None:
+    """Poll `url` until it answers 200; a server that exits or stays unready raises with its log's tail."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url}: not ready within {READY_TIMEOUT} s:\n{log.read_text()[-3000:]}")
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (the kernel's peak RSS) of a process, in MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values
+
+
+def server_processes(pid: int) -> list[tuple[str, int]]:
+    """(label, pid) of each Sanic server worker and every process it started; the process itself if no workers."""
+    manager = psutil.Process(pid)
+    # Only the manager's own children are workers: the processes a worker starts inherit its environment.
+    workers = [c for c in manager.children() if c.environ().get("SANIC_WORKER_NAME", "").startswith("Sanic-Server")]
+    if not workers:
+        return [("process", pid)]
+    found = []
+    for worker in workers:
+        found.append(("worker", worker.pid))
+        found += [(f"  child of {worker.pid}", child.pid) for child in worker.children(recursive=True)]
+    return found
+
+
+class RssProbe:
+    """Reads each server process's RSS after warm-up and when each quarter of the requests has been answered."""
+
+    def __init__(self, pid: int, total: int) -> None:
+        self.rows = [RssRow(label, child, memory_mb(child)["VmRSS"]) for label, child in server_processes(pid)]
+        self._marks = [max(1, round(total * q / 4)) for q in range(1, 5)]
+
+    def progress(self, done: int) -> None:
+        while self._marks and done >= self._marks[0]:
+            self._marks.pop(0)
+            for row in self.rows:
+                row.quarters.append(memory_mb(row.pid)["VmRSS"])
+
+    def finish(self) -> list[RssRow]:
+        for row in self.rows:
+            row.peak = memory_mb(row.pid)["VmHWM"]
+        return self.rows
+
+
+def right_answer(body: dict, label: dict) -> bool:
+    """As bench/extraction.py counts: positives need code, share and flag; negatives only no flag."""
+    if not label["flag"]:
+        return body["flag"] is False
+    data = body.get("data") or {}
+    return (data.get("fund_code"), data.get("hold_share"), body["flag"]) == (
+        label["fund_code"], label["hold_share"], True,
+    )  # fmt: skip
+
+
+async def post(http: aiohttp.ClientSession, base: str, url: str) -> tuple[int, bytes]:
+    """POST /ocr_handler for `url`: the status and body; status 0 when no HTTP answer came (reset, refused)."""
+    try:
+        async with http.post(f"{base}/ocr_handler", json={"image_url": url, "url_type": "oss"}) as response:
+            return response.status, await response.read()
+    except aiohttp.ClientError:
+        return 0, b""
+
+
+async def send_all(
+    http: aiohttp.ClientSession,
+    base: str,
+    urls: list[str],
+    labels: dict[str, dict],
+    concurrency: int,
+    progress: Callable[[int], None] = lambda done: None,
+) -> LoadResult:
+    """POST /ocr_handler for every URL, `concurrency` at a time; `progress` hears the count answered so far."""
+    result, queue = LoadResult(), list(reversed(urls))
+
+    async def caller() -> None:
+        while queue:
+            url = queue.pop()
+            began = time.perf_counter()
+            status, body = await post(http, base, url)
+            result.latencies.append(time.perf_counter() - began)
+            result.statuses[status] += 1
+            if status == 200 and isinstance(answer := json.loads(body), dict) and isinstance(answer.get("flag"), bool):
+                result.flagged += 1
+                result.correct += right_answer(answer, labels[url])
+            progress(len(result.latencies))
+
+    began = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(concurrency)))
+    result.wall = time.perf_counter() - began
+    return result
+
+
+async def sample_health(base: str, stop: asyncio.Event) -> list[float]:
+    """GET /health every 100 ms on a connection of its own until `stop`; the latencies in seconds."""
+    latencies: list[float] = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as http:
+        while not stop.is_set():
+            began = time.perf_counter()
+            async with http.get(f"{base}/health") as response:
+                await response.read()
+            latencies.append(time.perf_counter() - began)
+            try:
+                await asyncio.wait_for(stop.wait(), max(0.0, HEALTH_INTERVAL - latencies[-1]))
+            except TimeoutError:
+                pass
+    return latencies
+
+
+async def ocr_runs(http: aiohttp.ClientSession, base: str) -> int:
+    """fundocr_ocr_seconds_count from /metrics (one worker's registry: exact with server.workers = 1)."""
+    async with http.get(f"{base}/metrics") as response:
+        text = await response.text()
+    counts = [line.split()[-1] for line in text.splitlines() if line.startswith("fundocr_ocr_seconds_count ")]
+    return int(float(counts[0])) if counts else 0
+
+
+async def single_flight(http: aiohttp.ClientSession, target: Target, url: str, images: ImageServer) -> SingleFlight:
+    """50 requests at once for a URL the server has not seen."""
+    downloads = images.downloads(url)
+    runs_before = await ocr_runs(http, target.base) if target.has_metrics else 0
+
+    answers = await asyncio.gather(*(post(http, target.base, url) for _ in range(SINGLE_FLIGHT_CALLERS)))
+    statuses = Counter(status for status, _ in answers)
+    runs = await ocr_runs(http, target.base) - runs_before if target.has_metrics else None
+    return SingleFlight(statuses, images.downloads(url) - downloads, runs, target.count_rows(url))
+
+
+async def measure(target: Target, work: Workload) -> Measurement:
+    """Load with /health sampling and RSS, then the cache rounds, then single-flight, on one running server."""
+    urls, images = list(work.labels), work.images
+    timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
+    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
+        probe = RssProbe(target.pid, len(urls))
+        stop = asyncio.Event()
+        health = asyncio.create_task(sample_health(target.base, stop))
+        load = await send_all(http, target.base, urls, work.labels, work.concurrency, probe.progress)
+        stop.set()
+        downloads = sum(images.downloads(url) for url in urls)
+        cache = await send_all(http, target.base, urls * work.cache_rounds, work.labels, work.concurrency)
+        cache_downloads = sum(images.downloads(url) for url in urls) - downloads
+        flight = await single_flight(http, target, work.fresh_url, images)
+        return Measurement(load, await health, cache, cache_downloads, flight, probe.finish())
+
+
+def run_service(store: Store, work: Workload) -> Measurement:
+    """`python server.py migrate`, then `python server.py` on a free port, measured."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FUNDOCR_DATABASE__URL": store.service_url,
+        "FUNDOCR_SERVER__PORT": str(port),
+        "FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS": "true",  # the images come from 127.0.0.1
+    }
+    note("service: migrating, starting, waiting for /ready")
+    subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    base = f"http://127.0.0.1:{port}"
+    with running([sys.executable, "server.py"], env, f"{base}/ready", store.folder / "service.log") as process:
+        count = partial(store.count_rows, "service")
+        target = Target(base, process.pid, count, has_metrics=True)
+        return asyncio.run(measure(target, work))
+
+
+def run_baseline(store: Store, work: Workload) -> Measurement:
+    """bench/owner_service.py on a free port, measured the same way."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "bench.owner_service", "--port", str(port), "--db", store.owner_url]
+    note("baseline: starting, waiting for /health")
+    with running(command, dict(os.environ), f"{base}/health", store.folder / "owner.log") as process:
+        count = partial(store.count_rows, "owner")
+        target = Target(base, process.pid, count, has_metrics=False)
+        return asyncio.run(measure(target, work))
+
+
+def run_raw(folder: Path, names: list[str], instances: int, threads: int) -> RawResult:
+    """The EnginePool alone in a subprocess (bench.ocr_engine's timing worker), `instances` callers keeping it busy."""
+    note(f"raw engine: {instances} x {threads} on the same images")
+    found = ocr_engine.run("ours", instances, threads, [folder / name for name in names], "timing")
+    return RawResult(found["images_per_s"], found["median_s"], found["p95_s"])
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def run(options: argparse.Namespace, command: str = "") -> Report:
+    """The whole bench; each server is stopped before the next part starts."""
+    config = load_config()
+    cpus, load_average = os.cpu_count() or 1, os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="service-load-") as tmp:
+        folder = Path(tmp)
+        note(f"rendering {options.count + 1} screenshots")
+        labels_path = render_set(folder / "screens", count=options.count + 1, seed=options.seed)
+        records = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines()]
+        with ImageServer(folder / "screens") as images, fresh_store(folder, options.mysql) as store:
+            work = Workload(
+                images=images,
+                labels={images.url(record["path"]): record for record in records[:-1]},
+                fresh_url=images.url(records[-1]["path"]),  # asked only in the single-flight part
+                concurrency=options.concurrency,
+                cache_rounds=options.cache_rounds,
+            )
+            service = run_service(store, work)
+            raw = None
+            if not options.skip_raw:
+                names = [record["path"] for record in records[:-1]]
+                raw = run_raw(folder / "screens", names, config.ocr.instances, config.ocr.threads_per_instance)
+            baseline = None if options.skip_baseline else run_baseline(store, work)
+    engines = f"{config.ocr.instances} x {config.ocr.threads_per_instance}"
+    return Report(command, cpus, load_average, options.count, options.concurrency, engines, service, raw, baseline)
+
+
+Pick = Callable[[Measurement], str]
+
+
+def _s(values: list[float], q: float) -> str:
+    return f"{percentile(values, q):.2f}"
+
+
+def _ms(values: list[float], q: float) -> str:
+    return f"{percentile(values, q) * 1000:.0f}"
+
+
+def _statuses(counts: dict[int, int]) -> str:
+    return " ".join(f"{status}:{n}" for status, n in sorted(counts.items())) or "none"
+
+
+def _rows(report: Report) -> list[tuple[str, str, Pick]]:
+    """(name, raw engine cell, how to read a server's cell) for each line of the table."""
+    raw = report.raw
+    return [
+        ("images/s", f"{raw.images_per_s:.2f}" if raw else "-", lambda m: f"{m.load.per_second:.2f}"),
+        ("p50 s (raw: median s/image)", f"{raw.median_s:.2f}" if raw else "-", lambda m: _s(m.load.latencies, 50)),
+        ("p95 s", f"{raw.p95_s:.2f}" if raw else "-", lambda m: _s(m.load.latencies, 95)),
+        ("p99 s", "-", lambda m: _s(m.load.latencies, 99)),
+        ("errors by status", "-", lambda m: _statuses(m.load.errors)),
+        ("right answers", "-", lambda m: f"{m.load.correct}/{len(m.load.latencies)}"),
+        ("/health p50 ms", "-", lambda m: _ms(m.health, 50)),
+        ("/health p99 ms", "-", lambda m: _ms(m.health, 99)),
+        ("/health max ms", "-", lambda m: _ms(m.health, 100)),
+        ("/health samples", "-", lambda m: str(len(m.health))),
+        ("cache hits p50 ms", "-", lambda m: _ms(m.cache.latencies, 50)),
+        ("cache hits p99 ms", "-", lambda m: _ms(m.cache.latencies, 99)),
+        ("cache req/s", "-", lambda m: f"{m.cache.per_second:.1f}"),
+        ("cache errors by status", "-", lambda m: _statuses(m.cache.errors)),
+        ("cache downloads", "-", lambda m: str(m.cache_downloads)),
+        ("single-flight downloads", "-", lambda m: str(m.single_flight.downloads)),
+        ("single-flight OCR runs", "-", lambda m: str(m.single_flight.ocr_runs).replace("None", "-")),
+        ("single-flight rows", "-", lambda m: str(m.single_flight.rows)),
+        ("single-flight statuses", "-", lambda m: _statuses(m.single_flight.statuses)),
+    ]
+
+
+def table(report: Report) -> str:
+    """The side-by-side table (raw engine / service / baseline), then each worker's RSS."""
+    servers = (report.service, report.baseline)
+    lines = [f"{'':30}" + "".join(f"{name:>14}" for name in ("raw engine", "service", "baseline"))]
+    for name, raw, pick in _rows(report):
+        cells = [raw, *(pick(m) if m else "-" for m in servers)]
+        lines.append(f"{name:30}" + "".join(f"{cell:>14}" for cell in cells))
+    lines += ["", f"{'RSS MB':30}" + "".join(f"{q:>8}" for q in ("warm", *QUARTERS, "peak"))]
+    for name, measured in zip(("service", "baseline"), servers):
+        rows = measured.rss if measured else []
+        for row in rows:
+            values = [row.warm, *row.quarters, row.peak]
+            lines.append(f"{f'{name} {row.label} {row.pid}':30}" + "".join(f"{value:8.0f}" for value in values))
+        if len(rows) > 1:  # the peaks need not coincide: their sum is an upper bound
+            totals = [sum(values) for values in zip(*([r.warm, *r.quarters, r.peak] for r in rows))]
+            lines.append(f"{f'{name} all processes':30}" + "".join(f"{value:8.0f}" for value in totals))
+    return "\n".join(lines)
+
+
+def summary(report: Report) -> str:
+    """Header, table and the service's share of the raw engines' throughput."""
+    head = [
+        f"command: {report.command}",
+        f"{report.cpus} CPUs, load average at start {' '.join(f'{v:.2f}' for v in report.load_average)}",
+        f"{report.count} screenshots, concurrency {report.concurrency}, OCR engines {report.engines}",
+        "latencies: service and baseline per request (queueing included); raw engine per image",
+        "",
+    ]
+    tail = []
+    if report.raw:
+        ratio = report.service.load.per_second / report.raw.images_per_s
+        tail = ["", f"service / raw engine throughput: {ratio:.2f}"]
+    return "\n".join(head) + table(report) + "\n".join(tail)
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=40, help="distinct screenshots (default 40)")
+    parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (default 4)")
+    parser.add_argument("--cache-rounds", type=int, default=5, help="times the URLs are asked again (default 5)")
+    parser.add_argument("--seed", type=int, default=21, help="render seed (default 21)")
+    parser.add_argument(
+        "--mysql", nargs="?", const=DEFAULT_MYSQL, help=f"MySQL server instead of SQLite (default {DEFAULT_MYSQL}; "
+        "a fresh database on it is created and dropped)",
+    )  # fmt: skip
+    parser.add_argument("--skip-raw", action="store_true", help="leave out the raw EnginePool run")
+    parser.add_argument("--skip-baseline", action="store_true", help="leave out bench/owner_service.py")
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    options = parse()
+    # SIGTERM unwinds like Ctrl-C, so the servers' process groups and the temporary folder are cleaned up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.stdout.reconfigure(line_buffering=True)
+    print(summary(run(options, shlex.join(sys.orig_argv))))
+
+
+if __name__ == "__main__":
+    main()
