@@ -12,7 +12,7 @@ from .types import OcrLine, OcrResult
 
 
 class OcrEngine:
-    """Image loading plus the PaddleHub module's pipeline. Not thread-safe: use one per thread (EnginePool).
+    """Image loading plus the PaddleHub module's pipeline. Not thread-safe: EnginePool gives each one a process.
 
     The pipeline is the one `hub.Module(name="chinese_ocr_db_crnn_mobile")` runs, called directly: the
     service skips importing paddlehub, which costs about 7 s and 280 MB per process and adds nothing here.

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from ocr_service.errors import ImageError, OcrConfigError, OcrError
-from ocr_service.pool import EnginePool, available_cores
+from ocr_service.pool import ROOT, EnginePool, available_cores
 from tests.ocr_service.drawing import encode
 
 CODES = ["005827", "110011", "161725", "000001"]
@@ -97,6 +102,26 @@ def test_failed_start_raises_and_leaves_no_worker():
     with pytest.raises(ValueError, match="multiple of 32"):
         EnginePool(instances=1, max_side=1000)
     assert threading.active_count() == before
+
+
+def test_a_killed_engine_process_fails_its_image_and_is_replaced(pages):
+    with EnginePool(instances=1) as pool:
+        (first,) = pool.pids
+        reading = pool.submit(pages[CODES[0]])
+        time.sleep(0.05)  # the engine has the image: reading one takes a few hundred ms
+        os.kill(first, signal.SIGKILL)
+        with pytest.raises(OcrError, match="exited with code -9"):
+            reading.result()
+        assert read(pool.recognize_sync(pages[CODES[2]])) == page_texts(CODES[2])
+        (second,) = pool.pids
+        assert second != first
+
+
+def test_the_calling_process_never_loads_paddle(pool):
+    assert pool.pids and os.getpid() not in pool.pids
+    probe = "import sys, ocr_service.pool; print(sorted(m for m in sys.modules if m.split('.')[0] == 'paddle'))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_close_finishes_queued_work_then_refuses_more(pool, pages):
