@@ -17,12 +17,14 @@ from sanic import HTTPResponse, Request, Sanic
 from sanic.config import Config as SanicConfig
 from sanic.worker.loader import AppLoader
 
+from api.answers import AnswerCache
 from api.auth import authenticate
 from api.config import (
     DEFAULT_PATH,
     REPO_ROOT,
     Config,
     ConfigError,
+    NerConfig,
     OcrConfig,
     load_config,
 )
@@ -31,12 +33,13 @@ from api.download import Downloader
 from api.errors import render
 from api.logs import ensure_request_id, log_config
 from api.metrics import Metrics
+from api.ner import NerReader
 from api.openapi import describe
 from api.pipeline import OcrEngine, Pipeline
-from api.ner import NerReader
-from ner_service.batcher import NerBatcher
 from api.routes import health, metrics, ner, ocr
 from db.engine import create_engine
+from ner_service.batcher import NerBatcher
+from ocr_service.pool import EnginePool
 
 VERSION = "0.1.0"
 log = logging.getLogger("fundocr.server")
@@ -56,7 +59,11 @@ def create_app(
     """
     app = Sanic(
         "fundocr",
-        ctx=AppContext(config=config, metrics=Metrics()),
+        ctx=AppContext(
+            config=config,
+            metrics=Metrics(),
+            answers=AnswerCache(size=config.cache.size, ttl_seconds=config.cache.ttl_seconds),
+        ),
         log_config=log_config(config.logging),
     )
     app.config.update(
@@ -112,6 +119,7 @@ def create_app(
             downloader=ctx.downloader,
             ocr=ctx.ocr,
             metrics=ctx.metrics,
+            answers=ctx.answers,
             ner=ctx.ner,
         )
 
@@ -133,9 +141,7 @@ def create_app(
 
 
 async def _engine_pool(config: OcrConfig) -> OcrEngine:
-    from ocr_service.pool import EnginePool  # loads Paddle: only when a worker starts
-
-    # Loading and warming the engines takes seconds: off the loop, so the worker's loop stays responsive.
+    # Starting and warming the engine processes takes seconds: wait off the loop, which stays responsive.
     return await asyncio.to_thread(
         EnginePool,
         instances=config.instances,
@@ -146,7 +152,8 @@ async def _engine_pool(config: OcrConfig) -> OcrEngine:
 
 
 async def _ner_reader(config: NerConfig) -> NerReader:
-    from ner_service.predict import NerPredictor  # loads torch: only when a worker starts
+    # loads torch: only when a worker starts
+    from ner_service.predict import NerPredictor
 
     predictor = await asyncio.to_thread(NerPredictor.load, config.model_path, threads=config.threads)
     batcher = NerBatcher(predictor, max_batch=config.max_batch, max_wait_ms=config.max_wait_ms)

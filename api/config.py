@@ -47,6 +47,16 @@ class ServerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CacheConfig:
+    size: int = 4096
+    ttl_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        _require(self.size >= 0, "cache.size", "must not be negative (0 turns the cache off)")
+        _require(self.ttl_seconds >= 0, "cache.ttl_seconds", "must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseConfig:
     url: str = "sqlite+aiosqlite:///var/fundocr.db"
     pool_size: int = 5
@@ -162,6 +172,7 @@ class LoggingConfig:
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
     download: DownloadConfig = field(default_factory=DownloadConfig)
     ocr: OcrConfig = field(default_factory=OcrConfig)
     ner: NerConfig = field(default_factory=NerConfig)

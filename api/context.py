@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sanic import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.answers import AnswerCache
 from api.config import Config
 from api.download import Downloader
 from api.errors import Unavailable
@@ -20,6 +21,7 @@ from api.pipeline import OcrEngine, Pipeline
 class AppContext:
     config: Config
     metrics: Metrics
+    answers: AnswerCache
     downloader: Downloader | None = None
     db: AsyncEngine | None = None
     ocr: OcrEngine | None = None

@@ -11,6 +11,7 @@ from typing import Literal, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.answers import AnswerCache
 from api.download import Downloader
 from api.errors import ApiError, NotAnImage, RecognitionFailed
 from api.metrics import Metrics
@@ -67,9 +68,11 @@ class Pipeline:
         downloader: Downloader,
         ocr: OcrEngine,
         metrics: Metrics,
+        answers: AnswerCache,
         ner: NerStep | None = None,
     ) -> None:
         self._engine = engine
+        self._answers = answers
         self._downloader = downloader
         self._ocr = ocr
         self._metrics = metrics
@@ -81,10 +84,14 @@ class Pipeline:
         and on a miss one download and one OCR run."""
         self._downloader.check(url, url_type)
         key = results.url_hash(url)
+        if (remembered := self._answers.get(key)) is not None:
+            self._metrics.cache.labels(result="hit").inc()
+            return Answer(remembered, "cache")
         (stored, fresh), joined = await self._flights.run(key, lambda: self._find_or_read(url, key, url_type))
         self._metrics.cache.labels(result="miss" if fresh else "hit").inc()
         if joined and fresh:
             self._metrics.shared.inc()
+        self._answers.put(key, stored)
         return Answer(stored, "ocr" if fresh else "cache")
 
     async def _find_or_read(self, url: str, key: str, url_type: str) -> tuple[results.StoredResult, bool]:

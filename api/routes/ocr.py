@@ -26,7 +26,7 @@ _REFUSALS = {
     ok=(200, "Answer"),
     errors={
         **_REFUSALS,
-        413: "the image is larger than download.max_bytes",
+        413: "the image is larger than download.max_bytes (or the request body than server.request_max_size)",
         422: "the URL does not hold a readable image",
         500: "the OCR engine failed on this image",
         502: "the image could not be fetched",
@@ -63,6 +63,7 @@ async def ocr_info_update(request: Request) -> HTTPResponse:
         hold_share=body.hold_share,
         author=caller or body.author,  # with keys configured, the key name; never what the body claims
     )
+    ctx.answers.put(stored.url_hash, stored)
     view = result_view(stored, source="cache")
     view["history"] = [correction_view(item) for item in history]
     return json(view)
