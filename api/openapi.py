@@ -166,7 +166,12 @@ def documented(
     body: str | None = None,
     secured: bool = False,
 ) -> Callable[[H], H]:
-    """Summary, request body, the success response and every error status a route can answer with."""
+    """Summary, request body, the success response and every error status a route can answer with.
+
+    A route with a body can also get 413: Sanic refuses a body over server.request_max_size before the route runs.
+    """
+    if body is not None:
+        errors = {413: "the request body is larger than server.request_max_size", **errors}
 
     def wrap(handler: H) -> H:
         for status, reason in errors.items():

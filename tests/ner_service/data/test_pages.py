@@ -2,7 +2,13 @@ import random
 
 import pytest
 
-from ner_service.data.pages import LAYOUTS, NEGATIVE_LAYOUTS, generate_page, page_lines, page_text
+from ner_service.data.pages import (
+    LAYOUTS,
+    NEGATIVE_LAYOUTS,
+    generate_page,
+    page_lines,
+    page_text,
+)
 from ner_service.schema import bio_labels
 
 
