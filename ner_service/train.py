@@ -1,6 +1,6 @@
 """Train a BERT-CRF tagger from scratch on generated holdings pages or a public corpus.
 
-    nice python -m ner_service.train --data holdings --out ner_service/model --seed 1 --epochs 12
+    python -m ner_service.train --data holdings --out ner_service/model --seed 1 --minutes 28 --extra OCR.jsonl
     nice python -m ner_service.train --data resume --corpus-dir ../corpora --out /tmp/resume --minutes 25
 
 Each epoch prints the dev entity F1; the folder keeps the epoch with the best dev F1. The learning rate
@@ -175,7 +175,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pages", type=int, default=4000, help="holdings: fresh pages per epoch")
     parser.add_argument("--dev-pages", type=int, default=500)
     parser.add_argument(
-        "--extra", type=Path, nargs="*", default=[], help="holdings: JSON-lines samples added to every epoch"
+        "--extra", type=Path, nargs="*", default=[], help="holdings: JSON-lines samples added to every epoch (a file named twice counts twice)"
     )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=5e-4)

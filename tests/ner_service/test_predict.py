@@ -46,10 +46,6 @@ def test_finds_fund_code_and_available_share_in_a_generated_page(predictor):
             assert text[e.start : e.end] == e.text
 
 
-@pytest.mark.xfail(
-    reason="the shipped model (dev entity F1 0.85, under the 0.97 target) misses a copy read mid-window",
-    strict=False,
-)
 def test_long_texts_are_read_whole_in_windows(predictor):
     page = generate_page(random.Random(5), layout="inline")
     text = "\n".join([page_text(page)[0]] * 8)
