@@ -155,7 +155,7 @@ async def _ner_reader(config: NerConfig) -> NerReader:
     # loads torch: only when a worker starts
     from ner_service.predict import NerPredictor
 
-    predictor = await asyncio.to_thread(NerPredictor.load, config.model_path, threads=config.threads)
+    predictor = await asyncio.to_thread(NerPredictor.load, config.model_path, threads=config.threads, int8=config.int8)
     batcher = NerBatcher(predictor, max_batch=config.max_batch, max_wait_ms=config.max_wait_ms)
     return NerReader(batcher, version=predictor.version)
 

@@ -138,6 +138,7 @@ class NerConfig:
     enabled: bool = True
     model_dir: str = "ner_service/model"
     threads: int = 1
+    int8: bool = True
     max_batch: int = 16
     max_wait_ms: float = 10.0
 

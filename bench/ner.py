@@ -68,9 +68,7 @@ def main() -> None:
     parser.add_argument("--int8", action="store_true", help="dynamic int8 quantisation of the linear layers")
     parser.add_argument("--eval", type=Path, help="JSON-lines samples to score the (quantised) model on")
     args = parser.parse_args()
-    predictor = NerPredictor.load(args.model, threads=args.threads)
-    if args.int8:
-        predictor.tagger = torch.ao.quantization.quantize_dynamic(predictor.tagger, {torch.nn.Linear}, dtype=torch.qint8)
+    predictor = NerPredictor.load(args.model, threads=args.threads, int8=args.int8)
     torch.set_num_threads(args.threads)
     config = predictor.tagger.config
     print(

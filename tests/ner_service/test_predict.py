@@ -64,3 +64,14 @@ def test_batch_in_batch_out_and_empty_text(predictor):
     assert len(result) == 3 and result[0] == [] and result[2] == []
     assert ("FUND_CODE", page.fund_code) in {(e.type, e.text) for e in result[1]}
     assert len(predictor.version) == 12
+
+
+def test_the_int8_model_tags_generated_pages_as_the_float_model_does(predictor):
+    quantised = NerPredictor.load(MODEL, threads=1, int8=True)
+    assert quantised.version == f"{predictor.version}-int8"
+    rng = random.Random(11)
+    texts = [page_text(generate_page(rng))[0] for _ in range(20)]
+    spans = [{(e.type, e.start, e.end) for e in found} for found in predictor.predict(texts)]
+    quantised_spans = [{(e.type, e.start, e.end) for e in found} for found in quantised.predict(texts)]
+    same = sum(len(a & b) for a, b in zip(spans, quantised_spans))
+    assert same >= 0.97 * sum(len(a) for a in spans)
