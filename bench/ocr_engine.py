@@ -8,8 +8,9 @@ qualities, blur), then runs every configuration in its own subprocess so its RSS
 - timing: median and p95 seconds per image (submit to answer, `instances` callers keeping every engine
   busy) and images/s, for 1 and 2 instances and 1 or 2 threads each, ours and rapidocr_onnxruntime
   (PP-OCRv4 as ONNX; intra-op threads capped the same way);
-- memory: RSS after warm-up, then along 200 screenshots of varied sizes, and the peak (VmHWM); next to
-  rapidocr_paddle, which runs the same Paddle models without size buckets.
+- memory: RSS after warm-up, then along 200 screenshots of varied sizes, and the peak (VmHWM), each summed
+  over the process and its children (our engines run in child processes); next to rapidocr_paddle,
+  which runs the same Paddle models without size buckets.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 TIMING = [("ours", 1, 1), ("ours", 1, 2), ("ours", 2, 1), ("onnx", 1, 1), ("onnx", 1, 2), ("onnx", 2, 1)]
@@ -38,10 +41,16 @@ NAMES = {
 
 
 def rss_mb(field: str = "VmRSS") -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"{field} not in /proc/self/status")
+    """`field` of /proc/PID/status summed over this process and its children (our engines are children)."""
+    me = psutil.Process()
+    total = 0
+    for pid in [me.pid, *(child.pid for child in me.children(recursive=True))]:
+        try:
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except FileNotFoundError:  # a child that just ended
+            continue
+        total += next(int(line.split()[1]) for line in lines if line.startswith(field + ":"))
+    return total / 1024
 
 
 def build_reader(kind: str, instances: int, threads: int):
