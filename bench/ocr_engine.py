@@ -40,17 +40,26 @@ NAMES = {
 }
 
 
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (the kernel's peak RSS) of a process, in MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values
+
+
 def rss_mb(field: str = "VmRSS") -> float:
-    """`field` of /proc/PID/status summed over this process and its children (our engines are children)."""
+    """`field` summed over this process and its children (our engines are children)."""
     me = psutil.Process()
-    total = 0
+    total = 0.0
     for pid in [me.pid, *(child.pid for child in me.children(recursive=True))]:
         try:
-            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            total += memory_mb(pid)[field]
         except FileNotFoundError:  # a child that just ended
             continue
-        total += next(int(line.split()[1]) for line in lines if line.startswith(field + ":"))
-    return total / 1024
+    return total
 
 
 def build_reader(kind: str, instances: int, threads: int):

@@ -46,6 +46,7 @@ from sqlalchemy.engine import make_url
 
 from api.config import load_config
 from bench import ocr_engine
+from bench.ocr_engine import memory_mb
 from bench.owner_service import TABLE as OWNER_TABLE
 from bench.screens.render import render_set
 
@@ -290,9 +291,9 @@ def stop_group(process: subprocess.Popen) -> None:
             continue
 
 
-def wait_ready(process: subprocess.Popen, url: str, log: Path) -> None:
+def wait_ready(process: subprocess.Popen, url: str, log: Path, *, timeout: float = READY_TIMEOUT) -> None:
     """Poll `url` until it answers 200; a server that exits or stays unready raises with its log's tail."""
-    deadline = time.monotonic() + READY_TIMEOUT
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{url}: the server exited:\n{log.read_text()[-3000:]}")
@@ -303,17 +304,7 @@ def wait_ready(process: subprocess.Popen, url: str, log: Path) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"{url}: not ready within {READY_TIMEOUT} s:\n{log.read_text()[-3000:]}")
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM (the kernel's peak RSS) of a process, in MB."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            values[key] = int(rest.split()[0]) / 1024
-    return values
+    raise RuntimeError(f"{url}: not ready within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 def server_processes(pid: int) -> list[tuple[str, int]]:

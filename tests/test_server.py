@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import aiohttp
 import pytest
 
 from api.config import REPO_ROOT
+from bench.service_load import wait_ready
 from ner_service.schema import ENTITY_TYPES
 from tests.support.image_host import ImageHost
 from tests.support.images import screenshot
@@ -62,7 +62,7 @@ def service_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(base, process, tmp_path / "service.log")
+        wait_ready(process, f"{base}/ready", tmp_path / "service.log", timeout=120)
         yield base
     finally:
         process.send_signal(signal.SIGTERM)
@@ -72,23 +72,6 @@ def service_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
-
-
-def wait_until_ready(base: str, process: subprocess.Popen, log: Path) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the server exited:\n{log.read_text()[-3000:]}"
-        try:
-            with urllib.request.urlopen(f"{base}/ready", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"not ready within 120 s:\n{log.read_text()[-3000:]}")
 
 
 async def test_a_screenshot_is_read_stored_corrected_and_answered_again(
