@@ -336,7 +336,8 @@ class RssProbe:
 
     def finish(self) -> list[RssRow]:
         for row in self.rows:
-            row.peak = memory_mb(row.pid)["VmHWM"]
+            # the kernel syncs VmHWM from batched per-CPU counters, so it can trail a VmRSS already read
+            row.peak = max(memory_mb(row.pid)["VmHWM"], row.warm, *row.quarters)
         return self.rows
 
 
