@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,6 +25,23 @@ class TaggerConfig:
     intermediate_size: int = 1024
     max_chars: int = 254
     dropout: float = 0.1
+    # "relative": attention scores see the distance between two characters (BERT's relative_key_query)
+    positions: str = "absolute"
+
+    @classmethod
+    def from_options(cls, options: argparse.Namespace, *, labels: tuple[str, ...], vocab_size: int) -> TaggerConfig:
+        """The shape given by the options of `add_shape_options`."""
+        return cls(
+            labels=labels,
+            vocab_size=vocab_size,
+            hidden_size=options.hidden,
+            num_layers=options.layers,
+            num_heads=options.heads,
+            intermediate_size=options.intermediate,
+            max_chars=options.max_chars,
+            dropout=options.dropout,
+            positions=options.positions,
+        )
 
     def bert(self) -> BertConfig:
         return BertConfig(
@@ -37,7 +55,9 @@ class TaggerConfig:
             max_position_embeddings=self.max_chars + 2,  # [CLS] and [SEP]
             type_vocab_size=1,
             pad_token_id=0,
-            attn_implementation="sdpa",
+            position_embedding_type="relative_key_query" if self.positions == "relative" else "absolute",
+            # SDPA has no relative positions
+            attn_implementation="eager" if self.positions == "relative" else "sdpa",
         )
 
     def save(self, folder: Path) -> None:
@@ -51,3 +71,14 @@ class TaggerConfig:
         fields = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
         labels = tuple(json.loads((folder / LABELS_FILE).read_text(encoding="utf-8")))
         return cls(labels=labels, **fields)
+
+
+def add_shape_options(parser: argparse.ArgumentParser) -> None:
+    """The command-line options of a tagger's shape, shared by the trainer and the pre-trainer."""
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--intermediate", type=int, default=512)
+    parser.add_argument("--max-chars", type=int, default=510, help="the longest window the tagger reads at once")
+    parser.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument("--positions", choices=("absolute", "relative"), default="absolute")

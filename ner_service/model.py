@@ -24,15 +24,11 @@ class BertCrfTagger(nn.Module):
     def __init__(self, config: TaggerConfig) -> None:
         super().__init__()
         self.config = config
-        self.bert = BertModel(config.bert(), add_pooling_layer=False)
+        self.bert = encoder(config)
         self.dropout = nn.Dropout(config.dropout)
         self.classifier = nn.Linear(config.hidden_size, len(config.labels))
         allowed_start, allowed = bio_constraints(config.labels)
         self.crf = CRF(len(config.labels), allowed_start=allowed_start, allowed=allowed)
-        # trained from scratch: sinusoidal positions give attention a sense of nearness from the first step
-        positions = self.bert.embeddings.position_embeddings.weight
-        with torch.no_grad():
-            positions.copy_(_sinusoids(*positions.shape) * self.bert.config.initializer_range * math.sqrt(2))
 
     def emissions(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
         """`input_ids: [batch, seq_len]` with [CLS]/[SEP] -> `[batch, seq_len - 2, num_tags]` per character."""
@@ -45,6 +41,16 @@ class BertCrfTagger(nn.Module):
 
     def decode(self, input_ids: Tensor, attention_mask: Tensor, char_mask: Tensor) -> list[list[int]]:
         return self.crf.decode(self.emissions(input_ids, attention_mask), char_mask)
+
+
+def encoder(config: TaggerConfig) -> BertModel:
+    """A freshly initialised BERT encoder of the config's shape (no pooler: tagging reads every position)."""
+    bert = BertModel(config.bert(), add_pooling_layer=False)
+    # trained from scratch: sinusoidal positions give attention a sense of nearness from the first step
+    positions = bert.embeddings.position_embeddings.weight
+    with torch.no_grad():
+        positions.copy_(_sinusoids(*positions.shape) * bert.config.initializer_range * math.sqrt(2))
+    return bert
 
 
 def _sinusoids(length: int, width: int) -> Tensor:

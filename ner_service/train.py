@@ -2,6 +2,9 @@
 
     python -m ner_service.train --data holdings --out ner_service/model --seed 1 --minutes 28 --extra OCR.jsonl
     nice python -m ner_service.train --data resume --corpus-dir ../corpora --out /tmp/resume --minutes 25
+    python -m ner_service.train --data resume --corpus-dir ../corpora --init /tmp/encoder --lr 2e-4 --out /tmp/resume
+
+`--init` starts from an encoder pre-trained by `ner_service.pretrain`; it then fixes the encoder's shape.
 
 Each epoch prints the dev entity F1; the folder keeps the epoch with the best dev F1. The learning rate
 warms up, then decays linearly to zero at the end of `--steps` (or `--epochs`) or, if it comes first, of
@@ -12,6 +15,7 @@ reproducible from its seed; a time-bounded one depends on the machine's speed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import math
 import random
@@ -23,13 +27,15 @@ import torch
 from tqdm import tqdm
 
 from ner_service import model as tagger_io
-from ner_service.config import TaggerConfig
+from ner_service import pretrain
+from ner_service.config import TaggerConfig, add_shape_options
 from ner_service.data import datasets
 from ner_service.data.sample import Sample, read_jsonl
 from ner_service.evaluate import Report, evaluate
 from ner_service.model import BertCrfTagger
 from ner_service.predict import NerPredictor, encode_batch
-from ner_service.tokenizer import CharTokenizer
+from ner_service.pretrain import Pretrained
+from ner_service.tokenizer import SPECIALS, CharTokenizer
 
 
 def chunks(sample: Sample, size: int) -> list[Sample]:
@@ -60,7 +66,9 @@ def batches(samples: Sequence[Sample], size: int, rng: random.Random) -> list[li
 class Trainer:
     """One model, its optimiser and schedule; `epoch` trains on a list of samples, `dev` scores it."""
 
-    def __init__(self, config: TaggerConfig, tokenizer: CharTokenizer, args: argparse.Namespace, steps: int) -> None:
+    def __init__(
+        self, config: TaggerConfig, tokenizer: CharTokenizer, args: argparse.Namespace, steps: int, init: Pretrained | None
+    ) -> None:
         self.steps = steps
         self.started = time.monotonic()
         self.tokenizer = tokenizer
@@ -79,6 +87,10 @@ class Trainer:
             self.optimizer, lambda step: min((step + 1) / warmup, 1.0) * max(0.0, 1.0 - self.progress(step))
         )
         self.seen = torch.zeros(len(tokenizer), dtype=torch.bool)
+        self.seen[: len(SPECIALS)] = True  # [CLS] and [SEP] frame every text; overwriting them cost 1 point of F1
+        if init is not None:
+            self.model.bert.load_state_dict(init.state)
+            self.seen |= init.seen
         self.rng = random.Random(args.seed)
 
     def progress(self, step: int) -> float:
@@ -181,12 +193,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--crf-lr-scale", type=float, default=20.0)
     parser.add_argument("--unk-rate", type=float, default=0.01)
-    parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument("--intermediate", type=int, default=512)
-    parser.add_argument("--max-chars", type=int, default=510)
-    parser.add_argument("--dropout", type=float, default=0.1)
+    add_shape_options(parser)
+    parser.add_argument("--init", type=Path, help="start from an encoder written by ner_service.pretrain (its shape wins)")
     parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args(argv)
 
@@ -197,23 +205,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     torch.manual_seed(args.seed)
     epochs, dev, labels = training_sets(args)
     tokenizer = CharTokenizer.default()
-    config = TaggerConfig(
-        labels=labels,
-        vocab_size=len(tokenizer),
-        hidden_size=args.hidden,
-        num_layers=args.layers,
-        num_heads=args.heads,
-        intermediate_size=args.intermediate,
-        max_chars=args.max_chars,
-        dropout=args.dropout,
-    )
-    first = [piece for sample in next(epochs) for piece in chunks(sample, args.max_chars)]
+    init = pretrain.load(args.init, tokenizer) if args.init else None
+    config = TaggerConfig.from_options(args, labels=labels, vocab_size=len(tokenizer))
+    if init is not None:  # the encoder's shape is the pre-trained one
+        config = dataclasses.replace(init.config, labels=labels, dropout=args.dropout)
+    first = [piece for sample in next(epochs) for piece in chunks(sample, config.max_chars)]
     steps = args.steps or args.epochs * math.ceil(len(first) / args.batch_size)
-    trainer = Trainer(config, tokenizer, args, steps)
+    trainer = Trainer(config, tokenizer, args, steps, init)
     print(f"{len(first)} training / {len(dev)} dev texts, {len(labels)} labels, {steps} steps", flush=True)
     best = -1.0
     for epoch in itertools.count(1):
-        train = first if epoch == 1 else [p for s in next(epochs) for p in chunks(s, args.max_chars)]
+        train = first if epoch == 1 else [p for s in next(epochs) for p in chunks(s, config.max_chars)]
         loss = trainer.epoch(train, f"epoch {epoch}")
         report = trainer.dev(dev)
         minutes = (time.monotonic() - trainer.started) / 60

@@ -1,5 +1,7 @@
 import json
 
+import torch
+
 from ner_service import model
 from ner_service.data.sample import Sample
 from ner_service.predict import NerPredictor
@@ -27,3 +29,23 @@ def test_a_tiny_run_writes_a_loadable_model_folder(tmp_path, capsys):
     predictor = NerPredictor.load(out, threads=1)
     assert predictor.version == model.weights_version(out)
     assert predictor.predict(["基金代码 000001", ""])[1] == []
+    # characters never trained on read as [UNK]; the tokens that frame every text keep their own embedding
+    tagger, tokenizer = model.load(out)
+    embeddings = tagger.bert.embeddings.word_embeddings.weight
+    assert torch.equal(embeddings[tokenizer.encode("鳄")[0]], embeddings[tokenizer.unk_id])
+    assert not torch.equal(embeddings[tokenizer.cls_id], embeddings[tokenizer.unk_id])
+    assert not torch.equal(embeddings[tokenizer.sep_id], embeddings[tokenizer.unk_id])
+
+
+def test_relative_positions_are_kept_in_the_model_folder_and_served(tmp_path):
+    out = tmp_path / "relative"
+    main(["--data", "holdings", "--out", str(out), "--epochs", "1", "--pages", "12", "--dev-pages", "4", "--positions",
+          "relative", "--layers", "1", "--hidden", "32", "--heads", "2", "--intermediate", "64", "--batch-size", "8"])
+    assert json.loads((out / "config.json").read_text())["positions"] == "relative"
+    tagger, _ = model.load(out)
+    assert tagger.bert.config.position_embedding_type == "relative_key_query"
+    texts = ["基金代码 000001\n持有份额 1,234.56", "x" * 700]
+    for int8 in (False, True):
+        found = NerPredictor.load(out, threads=1, int8=int8).predict(texts)
+        assert len(found) == 2
+        assert all(text[e.start : e.end] == e.text for text, entities in zip(texts, found) for e in entities)
