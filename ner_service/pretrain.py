@@ -6,7 +6,8 @@
 
 No pre-trained weights can be downloaded, and a transformer trained from nothing on a few thousand labelled
 sentences learns little of how characters combine into words. Predicting masked characters of unlabelled
-text teaches that first. Only train splits are read, so no dev or test text is seen before it is scored.
+text teaches that first. Of the named sets only train splits are read, so no dev or test text is seen
+before it is scored.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def train_texts(args: argparse.Namespace) -> list[str]:
 
 
 def save(model: MaskedLm, seen: Tensor, config: TaggerConfig, tokenizer: CharTokenizer, folder: Path) -> None:
+    """Write the encoder folder: float32 weights with the seen mask, config and vocabulary (no MLM head)."""
     folder.mkdir(parents=True, exist_ok=True)
     state = {name: tensor.detach().contiguous() for name, tensor in model.bert.state_dict().items()}
     save_file({**state, SEEN: seen.to(torch.uint8)}, str(folder / ENCODER_FILE))
