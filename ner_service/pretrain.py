@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from torch import Tensor, nn
 from tqdm import tqdm
 from transformers.models.bert.modeling_bert import BertOnlyMLMHead
 
+from ner_service.budget import Budget
 from ner_service.config import TaggerConfig, add_shape_options
 from ner_service.data import datasets
 from ner_service.model import encoder
@@ -141,18 +141,11 @@ def pretrain(model: MaskedLm, texts: Sequence[str], tokenizer: CharTokenizer, ar
     rng = random.Random(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    started = time.monotonic()
-
-    def progress(step: int) -> float:
-        """0..1: by steps, or by the time budget if that runs out first."""
-        return max(step / args.steps, (time.monotonic() - started) / 60 / args.minutes)
-
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / args.warmup, 1.0) * max(0.0, 1.0 - progress(step))
-    )
+    budget = Budget(args.steps, args.minutes)
+    schedule = budget.schedule(optimizer, warmup=args.warmup)
     model.train()
     epoch = 0
-    while progress(schedule.last_epoch) < 1.0:
+    while budget.progress(schedule.last_epoch) < 1.0:
         epoch += 1
         pieces = packed(texts, args.length, rng)
         bar = tqdm(range(0, len(pieces), args.batch_size), desc=f"epoch {epoch}", unit="batch")
@@ -172,11 +165,13 @@ def pretrain(model: MaskedLm, texts: Sequence[str], tokenizer: CharTokenizer, ar
             schedule.step()
             count, total, accuracy = count + 1, total + loss.item(), accuracy + right.item()
             bar.set_postfix(loss=f"{total / count:.3f}", acc=f"{accuracy / count:.3f}")
-            if progress(schedule.last_epoch) >= 1.0:
+            if budget.progress(schedule.last_epoch) >= 1.0:
                 break
-        minutes = (time.monotonic() - started) / 60
         count = max(count, 1)
-        print(f"epoch {epoch}: loss {total / count:.4f} masked accuracy {accuracy / count:.4f} {minutes:.1f} min", flush=True)
+        print(
+            f"epoch {epoch}: loss {total / count:.4f} masked accuracy {accuracy / count:.4f} {budget.elapsed_minutes:.1f} min",
+            flush=True,
+        )
     return schedule.last_epoch
 
 

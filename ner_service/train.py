@@ -19,7 +19,6 @@ import dataclasses
 import itertools
 import math
 import random
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from tqdm import tqdm
 
 from ner_service import model as tagger_io
 from ner_service import pretrain
+from ner_service.budget import Budget
 from ner_service.config import TaggerConfig, add_shape_options
 from ner_service.data import datasets
 from ner_service.data.sample import Sample, read_jsonl
@@ -69,8 +69,7 @@ class Trainer:
     def __init__(
         self, config: TaggerConfig, tokenizer: CharTokenizer, args: argparse.Namespace, steps: int, init: Pretrained | None
     ) -> None:
-        self.steps = steps
-        self.started = time.monotonic()
+        self.budget = Budget(steps, args.minutes)
         self.tokenizer = tokenizer
         self.model = BertCrfTagger(config)
         self.label_ids = {label: i for i, label in enumerate(config.labels)}
@@ -82,10 +81,7 @@ class Trainer:
             lr=args.lr,
             weight_decay=0.01,
         )
-        warmup = max(1, min(100, steps // 20))
-        self.schedule = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda step: min((step + 1) / warmup, 1.0) * max(0.0, 1.0 - self.progress(step))
-        )
+        self.schedule = self.budget.schedule(self.optimizer, warmup=max(1, min(100, steps // 20)))
         self.seen = torch.zeros(len(tokenizer), dtype=torch.bool)
         self.seen[: len(SPECIALS)] = True  # [CLS] and [SEP] frame every text; overwriting them cost 1 point of F1
         if init is not None:
@@ -93,13 +89,9 @@ class Trainer:
             self.seen |= init.seen
         self.rng = random.Random(args.seed)
 
-    def progress(self, step: int) -> float:
-        """How far training is, 0..1: by steps, or by the time budget if that runs out first."""
-        return max(step / self.steps, (time.monotonic() - self.started) / 60 / self.args.minutes)
-
     @property
     def finished(self) -> bool:
-        return self.progress(self.schedule.last_epoch) >= 1.0
+        return self.budget.progress(self.schedule.last_epoch) >= 1.0
 
     def epoch(self, samples: Sequence[Sample], description: str) -> float:
         self.model.train()
@@ -206,9 +198,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     epochs, dev, labels = training_sets(args)
     tokenizer = CharTokenizer.default()
     init = pretrain.load(args.init, tokenizer) if args.init else None
-    config = TaggerConfig.from_options(args, labels=labels, vocab_size=len(tokenizer))
-    if init is not None:  # the encoder's shape is the pre-trained one
-        config = dataclasses.replace(init.config, labels=labels, dropout=args.dropout)
+    config = (  # a pre-trained encoder fixes the shape
+        dataclasses.replace(init.config, labels=labels, dropout=args.dropout)
+        if init is not None
+        else TaggerConfig.from_options(args, labels=labels, vocab_size=len(tokenizer))
+    )
     first = [piece for sample in next(epochs) for piece in chunks(sample, config.max_chars)]
     steps = args.steps or args.epochs * math.ceil(len(first) / args.batch_size)
     trainer = Trainer(config, tokenizer, args, steps, init)
@@ -218,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         train = first if epoch == 1 else [p for s in next(epochs) for p in chunks(s, config.max_chars)]
         loss = trainer.epoch(train, f"epoch {epoch}")
         report = trainer.dev(dev)
-        minutes = (time.monotonic() - trainer.started) / 60
+        minutes = trainer.budget.elapsed_minutes
         kept = report.micro.f1 > best
         if kept:
             best = report.micro.f1
@@ -231,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if trainer.finished:
             break
     final = NerPredictor.load(args.out, threads=args.threads)
-    minutes = (time.monotonic() - trainer.started) / 60
+    minutes = trainer.budget.elapsed_minutes
     print(f"{trainer.schedule.last_epoch} steps in {minutes:.1f} min; best dev F1 {best:.4f}, model {final.version} in {args.out}")
     print(evaluate(final, dev, progress=False).table())
 
