@@ -28,6 +28,7 @@ fonts:
 	@ls $(CJK_FONTS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei fonts-wqy-zenhei; }
 
 test: install fonts
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 image-test: install

@@ -7,48 +7,47 @@ import asyncio
 import logging
 import os
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 
 from aiohttp.abc import AbstractResolver
-from sanic import HTTPResponse, Request, Sanic
+from sanic import Sanic
 from sanic.config import Config as SanicConfig
 from sanic.worker.loader import AppLoader
 
-from api.answers import AnswerCache
-from api.auth import authenticate
-from api.config import (
+from api.context import AppContext
+from api.errors import render
+from api.logs import log_config
+from api.middleware import finish_request, start_request
+from api.openapi import describe
+from api.routes import health, metrics, ner, ocr
+from core.settings import (
     DEFAULT_PATH,
     REPO_ROOT,
-    Config,
-    ConfigError,
-    NerConfig,
-    OcrConfig,
-    load_config,
+    NerSettings,
+    OcrSettings,
+    Settings,
+    SettingsError,
+    load_settings,
 )
-from api.context import AppContext
-from api.download import Downloader
-from api.errors import render
-from api.logs import ensure_request_id, log_config
-from api.metrics import Metrics
-from api.ner import NerReader
-from api.openapi import describe
-from api.pipeline import OcrEngine, Pipeline
-from api.routes import health, metrics, ner, ocr
 from db.engine import create_engine
 from ner_service.batcher import NerBatcher
 from ocr_service.pool import EnginePool
+from service.answers import AnswerCache
+from service.download import Downloader
+from service.metrics import Metrics
+from service.ner import NerReader
+from service.pipeline import Recognizer, ScreenshotService
 
 VERSION = "0.1.0"
 log = logging.getLogger("fundocr.server")
 
-OcrFactory = Callable[[OcrConfig], Awaitable[OcrEngine]]
+OcrFactory = Callable[[OcrSettings], Awaitable[Recognizer]]
 
 
 def create_app(
-    config: Config,
+    config: Settings,
     *,
     resolver: AbstractResolver | None = None,
     ocr_factory: OcrFactory | None = None,
@@ -71,15 +70,15 @@ def create_app(
         REQUEST_TIMEOUT=config.server.request_timeout,
         RESPONSE_TIMEOUT=config.server.response_timeout,
         KEEP_ALIVE_TIMEOUT=config.server.keep_alive_timeout,
-        ACCESS_LOG=False,  # one JSON line per request comes from _finish_request
+        ACCESS_LOG=False,  # one JSON line per request comes from api.middleware
         MOTD=False,
         CORS=False,
     )
     app.error_handler.add(Exception, render)
     app.blueprint([ocr.bp, ner.bp, health.bp, metrics.bp])
-    app.on_request(_start_request)
-    app.on_response(_finish_request)
-    describe(app, VERSION)
+    app.on_request(start_request)
+    app.on_response(finish_request)
+    describe(app, VERSION, config)
 
     @app.before_server_start
     async def _open(app: Sanic) -> None:
@@ -114,7 +113,7 @@ def create_app(
             ocr=lambda: ctx.ocr.queue_depth,
             ner=(lambda: ctx.ner.batcher.queue_depth) if ctx.ner is not None else None,
         )
-        ctx.pipeline = Pipeline(
+        ctx.screenshots = ScreenshotService(
             engine=ctx.db,
             downloader=ctx.downloader,
             ocr=ctx.ocr,
@@ -140,7 +139,7 @@ def create_app(
     return app
 
 
-async def _engine_pool(config: OcrConfig) -> OcrEngine:
+async def _engine_pool(config: OcrSettings) -> Recognizer:
     # Starting and warming the engine processes takes seconds: wait off the loop, which stays responsive.
     return await asyncio.to_thread(
         EnginePool,
@@ -151,7 +150,7 @@ async def _engine_pool(config: OcrConfig) -> OcrEngine:
     )
 
 
-async def _ner_reader(config: NerConfig) -> NerReader:
+async def _ner_reader(config: NerSettings) -> NerReader:
     # loads torch: only when a worker starts
     from ner_service.predict import NerPredictor
 
@@ -160,29 +159,7 @@ async def _ner_reader(config: NerConfig) -> NerReader:
     return NerReader(batcher, version=predictor.version)
 
 
-_OPEN_PATHS = frozenset({"/health", "/ready"})
-
-
-async def _start_request(request: Request) -> None:
-    ensure_request_id(request)
-    request.ctx.started = time.perf_counter()
-    auth = request.app.ctx.config.auth
-    if auth.require_for == "all" and request.path not in _OPEN_PATHS:
-        authenticate(request, auth)
-
-
-async def _finish_request(request: Request, response: HTTPResponse) -> None:
-    response.headers["X-Request-ID"] = ensure_request_id(request)
-    elapsed = time.perf_counter() - getattr(request.ctx, "started", time.perf_counter())
-    endpoint = request.uri_template if request.route else "unmatched"
-    labels = {"endpoint": endpoint, "method": request.method, "status": str(response.status)}
-    metrics: Metrics = request.app.ctx.metrics
-    metrics.requests.labels(**labels).inc()
-    metrics.latency.labels(**labels).observe(elapsed)
-    log.info("request", extra={**labels, "path": request.path, "ms": round(elapsed * 1000, 2)})
-
-
-def migrate(config: Config, revision: str = "head") -> None:
+def migrate(config: Settings, revision: str = "head") -> None:
     """Bring the configured database to `revision` (Alembic)."""
     from alembic import command
     from alembic.config import Config as AlembicConfig
@@ -192,7 +169,7 @@ def migrate(config: Config, revision: str = "head") -> None:
     command.upgrade(alembic, revision)
 
 
-def serve(config: Config) -> None:
+def serve(config: Settings) -> None:
     """Run `server.workers` worker processes, each building its app from `config`."""
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, str(config.ocr.threads_per_instance))
@@ -208,8 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--config", type=Path, default=DEFAULT_PATH, help="YAML settings (default: config.yaml)")
     args = parser.parse_args(argv)
     try:
-        config = load_config(args.config)
-    except ConfigError as error:
+        config = load_settings(args.config)
+    except SettingsError as error:
         sys.exit(f"configuration error: {error}")
     if args.command == "migrate":
         migrate(config)

@@ -25,11 +25,11 @@ from ner_service import bio
 from ner_service.data.align import align_labels
 from ner_service.data.pages import NEGATIVE_LAYOUTS
 from ner_service.data.sample import Sample, append_jsonl
-from ner_service.decide import decide
 from ner_service.evaluate import evaluate
 from ner_service.predict import NerPredictor
 from ocr_service.extract import extract
 from ocr_service.types import OcrLine
+from service.decide import decide
 
 
 def covered(line: OcrLine, cells: Sequence[dict]) -> list[dict]:

@@ -44,11 +44,11 @@ import pymysql
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
-from api.config import load_config
 from bench import ocr_engine
 from bench.ocr_engine import memory_mb
 from bench.owner_service import TABLE as OWNER_TABLE
 from bench.screens.render import render_set
+from core.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MYSQL = "mysql+aiomysql://root@127.0.0.1:3306/test"
@@ -488,7 +488,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(options: argparse.Namespace, command: str = "") -> Report:
     """The whole bench; each server is stopped before the next part starts."""
-    config = load_config()
+    config = load_settings()
     cpus, load_average = os.cpu_count() or 1, os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="service-load-") as tmp:
         folder = Path(tmp)

@@ -40,9 +40,9 @@ FONTS = (
 )
 # The model folder the image's own configuration names, loaded as the service would load it.
 NER_LOAD = """
-from api.config import load_config
+from core.settings import load_settings
 from ner_service.predict import NerPredictor
-ner = load_config().ner
+ner = load_settings().ner
 predictor = NerPredictor.load(ner.model_path, threads=1)
 print(ner.model_path, predictor.version, predictor.predict(["基金代码 000001 可用份额 1,234.56"]))
 """

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from sanic import Sanic
 
-from api.config import Config
+from core.settings import Settings
 from server import create_app
 from tests.support.appconfig import config_for
 from tests.support.image_host import ImageHost
@@ -69,7 +69,7 @@ def ocr_factory(ocr: FakeOcr):  # type: ignore[no-untyped-def]
     return build
 
 
-def served(config: Config, ocr: FakeOcr, **kwargs: Any):  # type: ignore[no-untyped-def]
+def served(config: Settings, ocr: FakeOcr, **kwargs: Any):  # type: ignore[no-untyped-def]
     """Context manager: the app for `config` with `ocr`, served on a free port; yields (base URL, app)."""
     app = create_app(config, ocr_factory=ocr_factory(ocr), **kwargs)
     return serve_app(app), app

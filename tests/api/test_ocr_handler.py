@@ -47,7 +47,7 @@ async def test_first_request_reads_the_image_and_the_second_comes_from_the_datab
 
     second = await service.ocr_handler(url)
     assert second.status == 200
-    assert second.body["source"] == "cache"
+    assert second.body["source"] == "stored"
     assert second.body["data"] == first.body["data"]
     assert service.ocr.calls == calls
     assert service.host.hits[url.removeprefix(service.host.base)] == 1

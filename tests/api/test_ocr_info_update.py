@@ -38,7 +38,7 @@ async def test_a_correction_is_stored_beside_the_ocr_values_and_wins_on_the_next
     ]
 
     again = await service.ocr_handler(url)
-    assert again.body["source"] == "cache"
+    assert again.body["source"] == "stored"
     assert again.body["data"] == {"fund_code": "110011", "hold_share": "1300.00"}
     assert again.body["corrected"] is True and again.body["flag"] is True
     assert again.body["ocr"]["fund_code"] == "110022"
@@ -125,7 +125,7 @@ async def test_a_correction_through_another_worker_shows_within_the_cache_ttl(se
         assert (await second.ocr_handler(url)).body["data"]["fund_code"] == "519002"
         assert (await service.correct(url, "519003", "11.00")).status == 200
         remembered = await second.ocr_handler(url)
-        assert remembered.body["source"] == "cache" and remembered.body["data"]["fund_code"] == "519002"
+        assert remembered.body["source"] == "stored" and remembered.body["data"]["fund_code"] == "519002"
         await asyncio.sleep(ttl + 0.1)
         fresh = await second.ocr_handler(url)
         assert fresh.body["data"] == {"fund_code": "519003", "hold_share": "11.00"}

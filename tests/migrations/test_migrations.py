@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from api.config import REPO_ROOT
+from core.settings import REPO_ROOT
 from db.tables import SCHEMA_REVISION, metadata
 from tests.support.databases import mysql_database, sqlite_database
 

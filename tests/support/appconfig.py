@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from api.config import Config, load_config
+from core.settings import Settings, load_settings
 
 
-def config_for(database_url: str, **settings: str) -> Config:
+def config_for(database_url: str, **settings: str) -> Settings:
     """Defaults, the given database, private networks allowed (the image host is on 127.0.0.1), plus
     `settings` as FUNDOCR_ variables, e.g. DOWNLOAD__TOTAL_TIMEOUT="1"."""
     environ = {
@@ -17,4 +17,4 @@ def config_for(database_url: str, **settings: str) -> Config:
         "FUNDOCR_NER__ENABLED": "false",  # tests of the model in the pipeline turn it on
     }
     environ.update({f"FUNDOCR_{key}": value for key, value in settings.items()})
-    return load_config(None, environ)
+    return load_settings(None, environ)

@@ -30,6 +30,10 @@ class ImageHost:
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
 
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
+
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._count])
         app.router.add_get("/img/{name}", self._file)

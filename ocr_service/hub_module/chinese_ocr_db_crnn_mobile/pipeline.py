@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.settings import MAX_SIDE
+
 from . import detect, recognise
 from .classify import Classifier
 from .crop import crop_line
@@ -28,7 +30,7 @@ class TextLine:
 class OcrPipeline:
     """Three Paddle predictors and the steps between them. Not thread-safe: one instance per thread."""
 
-    def __init__(self, *, threads: int = 1, max_side: int = 1280) -> None:
+    def __init__(self, *, threads: int = 1, max_side: int = MAX_SIDE) -> None:
         # The Detector checks too, but only after its model is loaded: a bad size should fail at once.
         detect.check_max_side(max_side)
         files = locate_models()

@@ -1,4 +1,4 @@
-"""api.singleflight: one run per key; joiners share its outcome; a caller giving up does not stop it."""
+"""service.singleflight: one run per key; joiners share its outcome; a caller giving up does not stop it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from api.singleflight import SingleFlight
+from service.singleflight import SingleFlight
 
 
 async def test_concurrent_callers_share_one_run_and_a_later_call_runs_again() -> None:

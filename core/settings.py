@@ -18,18 +18,30 @@ DEFAULT_PATH = REPO_ROOT / "config.yaml"
 ENV_PREFIX = "FUNDOCR_"
 URL_TYPES = ("oss", "7min_local")
 
+# Defaults the OCR layer shares with these settings (core is the one layer both may import).
+MAX_SIDE = 1280  # longest side of the text detector's canvas
+MAX_PIXELS = 30_000_000  # a 1440 x 20000 scrolling screenshot still fits
+DETECTOR_STRIDE = 32  # the text detector's output stride: canvas sides are multiples of it
 
-class ConfigError(ValueError):
+
+def max_side_problem(max_side: int) -> str | None:
+    """Why `max_side` cannot be a detector canvas side, or None when it can."""
+    if max_side % DETECTOR_STRIDE or max_side < 2 * DETECTOR_STRIDE:
+        return f"must be a multiple of {DETECTOR_STRIDE} (the text detector's stride) and at least {2 * DETECTOR_STRIDE}"
+    return None
+
+
+class SettingsError(ValueError):
     """A setting is missing, unknown or out of range; the message names the key."""
 
 
 def _require(ok: bool, key: str, message: str) -> None:
     if not ok:
-        raise ConfigError(f"{key}: {message}")
+        raise SettingsError(f"{key}: {message}")
 
 
 @dataclass(frozen=True, slots=True)
-class ServerConfig:
+class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -47,7 +59,7 @@ class ServerConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class CacheConfig:
+class CacheSettings:
     size: int = 4096
     ttl_seconds: float = 5.0
 
@@ -57,7 +69,7 @@ class CacheConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class DatabaseConfig:
+class DatabaseSettings:
     url: str = "sqlite+aiosqlite:///var/fundocr.db"
     pool_size: int = 5
     max_overflow: int = 5
@@ -70,7 +82,7 @@ class DatabaseConfig:
         try:
             url = make_url(self.url)
         except ArgumentError as exc:
-            raise ConfigError(f"database.url: not a database URL ({exc})") from None
+            raise SettingsError(f"database.url: not a database URL ({exc})") from None
         _require(
             url.drivername in ("sqlite+aiosqlite", "mysql+aiomysql"),
             "database.url",
@@ -95,7 +107,7 @@ class DatabaseConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class DownloadConfig:
+class DownloadSettings:
     connect_timeout: float = 5.0
     total_timeout: float = 20.0
     max_bytes: int = 10 * 1024 * 1024
@@ -115,26 +127,21 @@ class DownloadConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class OcrConfig:
+class OcrSettings:
     instances: int = 2
     threads_per_instance: int = 1
-    max_side: int = 1280
-    max_pixels: int = 30_000_000
+    max_side: int = MAX_SIDE
+    max_pixels: int = MAX_PIXELS
 
     def __post_init__(self) -> None:
         for key in ("instances", "threads_per_instance", "max_pixels"):
             _require(getattr(self, key) >= 1, f"ocr.{key}", "must be at least 1")
-        # The detector refuses other sizes too (detect.check_max_side), but only in a worker that has loaded
-        # Paddle; importing it here would load Paddle, so the rule is repeated to fail at start-up instead.
-        _require(
-            self.max_side >= 64 and self.max_side % 32 == 0,
-            "ocr.max_side",
-            "must be a multiple of 32 (the text detector's stride) and at least 64",
-        )
+        problem = max_side_problem(self.max_side)
+        _require(problem is None, "ocr.max_side", problem or "")
 
 
 @dataclass(frozen=True, slots=True)
-class NerConfig:
+class NerSettings:
     enabled: bool = True
     model_dir: str = "ner_service/model"
     threads: int = 1
@@ -153,7 +160,7 @@ class NerConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class AuthConfig:
+class AuthSettings:
     api_keys: Mapping[str, str] = field(default_factory=dict)
     require_for: Literal["corrections", "all"] = "corrections"
 
@@ -164,36 +171,36 @@ class AuthConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class LoggingConfig:
+class LoggingSettings:
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json: bool = True
 
 
 @dataclass(frozen=True, slots=True)
-class Config:
-    server: ServerConfig = field(default_factory=ServerConfig)
-    database: DatabaseConfig = field(default_factory=DatabaseConfig)
-    cache: CacheConfig = field(default_factory=CacheConfig)
-    download: DownloadConfig = field(default_factory=DownloadConfig)
-    ocr: OcrConfig = field(default_factory=OcrConfig)
-    ner: NerConfig = field(default_factory=NerConfig)
-    auth: AuthConfig = field(default_factory=AuthConfig)
-    logging: LoggingConfig = field(default_factory=LoggingConfig)
+class Settings:
+    server: ServerSettings = field(default_factory=ServerSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
+    download: DownloadSettings = field(default_factory=DownloadSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    ner: NerSettings = field(default_factory=NerSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
 
 
-def load_config(path: Path | str | None = DEFAULT_PATH, environ: Mapping[str, str] | None = None) -> Config:
+def load_settings(path: Path | str | None = DEFAULT_PATH, environ: Mapping[str, str] | None = None) -> Settings:
     """Read the YAML file (None: defaults only), apply environment overrides and validate everything."""
     raw: dict[str, Any] = {}
     if path is not None:
         try:
             raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read ({exc})") from None
+            raise SettingsError(f"{path}: cannot read ({exc})") from None
         _require(isinstance(raw, dict), str(path), "must be a mapping of sections")
     for name, value in (os.environ if environ is None else environ).items():
         if name.startswith(ENV_PREFIX):
             _apply_env(raw, name, value)
-    return _build(Config, raw, "")
+    return _build(Settings, raw, "")
 
 
 def _apply_env(raw: dict[str, Any], name: str, value: str) -> None:
@@ -220,7 +227,7 @@ def _build(cls: type, raw: Any, prefix: str) -> Any:
     try:
         return cls(**values)
     except TypeError as exc:
-        raise ConfigError(f"{prefix or 'config'}: {exc}") from None
+        raise SettingsError(f"{prefix or 'config'}: {exc}") from None
 
 
 def _coerce(hint: Any, value: Any, key: str) -> Any:
@@ -251,4 +258,4 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
     if hint is str:
         _require(isinstance(value, str | int | float) and not isinstance(value, bool), key, "must be a string")
         return str(value)
-    raise ConfigError(f"{key}: unsupported setting type {hint}")
+    raise SettingsError(f"{key}: unsupported setting type {hint}")

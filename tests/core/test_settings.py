@@ -1,4 +1,4 @@
-"""api.config: config.yaml plus FUNDOCR_<SECTION>__<KEY> overrides, and errors that name the key."""
+"""core.settings: config.yaml plus FUNDOCR_<SECTION>__<KEY> overrides, and errors that name the key."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from api.config import DEFAULT_PATH, REPO_ROOT, Config, ConfigError, load_config
+from core.settings import (
+    DEFAULT_PATH,
+    REPO_ROOT,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 
 def test_the_shipped_config_yaml_loads_and_suits_two_cores() -> None:
-    config = load_config(DEFAULT_PATH, {})
+    config = load_settings(DEFAULT_PATH, {})
     assert config.server.workers * config.ocr.instances * config.ocr.threads_per_instance <= 2
     assert config.download.allow_private_networks is False
     assert config.database.url == "sqlite+aiosqlite:///var/fundocr.db"
@@ -18,7 +24,7 @@ def test_the_shipped_config_yaml_loads_and_suits_two_cores() -> None:
 
 
 def test_environment_overrides_every_section() -> None:
-    config = load_config(
+    config = load_settings(
         DEFAULT_PATH,
         {
             "FUNDOCR_SERVER__HOST": "0.0.0.0",
@@ -41,7 +47,7 @@ def test_environment_overrides_every_section() -> None:
 
 
 def test_no_file_means_the_defaults() -> None:
-    assert load_config(None, {}) == Config()
+    assert load_settings(None, {}) == Settings()
 
 
 @pytest.mark.parametrize(
@@ -67,28 +73,28 @@ def test_no_file_means_the_defaults() -> None:
     ],
 )
 def test_a_bad_setting_fails_with_a_message_naming_the_key(environ: dict[str, str], key: str) -> None:
-    with pytest.raises(ConfigError, match=rf"^{key}\b"):
-        load_config(DEFAULT_PATH, environ)
+    with pytest.raises(SettingsError, match=rf"^{key}\b"):
+        load_settings(DEFAULT_PATH, environ)
 
 
 @pytest.mark.parametrize("max_side", [63, 100, 0])
 def test_max_side_the_detector_cannot_take_is_refused(max_side: int) -> None:
-    with pytest.raises(ConfigError, match=r"^ocr\.max_side: must be a multiple of 32 .* at least 64$"):
-        load_config(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)})
+    with pytest.raises(SettingsError, match=r"^ocr\.max_side: must be a multiple of 32 .* at least 64$"):
+        load_settings(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)})
 
 
 @pytest.mark.parametrize("max_side", [64, 1280])
 def test_max_side_on_the_detector_stride_is_accepted(max_side: int) -> None:
-    assert load_config(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)}).ocr.max_side == max_side
+    assert load_settings(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)}).ocr.max_side == max_side
 
 
 def test_a_bad_file_names_the_key(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("server:\n  port: 8000\n  colour: blue\n")
-    with pytest.raises(ConfigError, match=r"^server\.colour: unknown setting"):
-        load_config(path, {})
+    with pytest.raises(SettingsError, match=r"^server\.colour: unknown setting"):
+        load_settings(path, {})
     path.write_text("- a list\n")
-    with pytest.raises(ConfigError, match="mapping"):
-        load_config(path, {})
-    with pytest.raises(ConfigError, match="cannot read"):
-        load_config(tmp_path / "missing.yaml", {})
+    with pytest.raises(SettingsError, match="mapping"):
+        load_settings(path, {})
+    with pytest.raises(SettingsError, match="cannot read"):
+        load_settings(tmp_path / "missing.yaml", {})

@@ -11,11 +11,6 @@ from typing import Literal, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.answers import AnswerCache
-from api.download import Downloader
-from api.errors import ApiError, NotAnImage, RecognitionFailed
-from api.metrics import Metrics
-from api.singleflight import SingleFlight
 from db import results
 from db.engine import transaction
 from db.tables import utcnow
@@ -23,6 +18,11 @@ from ner_service.types import Entity
 from ocr_service.errors import ImageError
 from ocr_service.extract import extract
 from ocr_service.types import Extraction, OcrLine, OcrResult
+from service.answers import AnswerCache
+from service.download import Downloader
+from service.errors import FetchError, RecognitionFailed, UnreadableImage
+from service.metrics import Metrics
+from service.singleflight import SingleFlight
 
 log = logging.getLogger("fundocr.pipeline")
 
@@ -30,7 +30,7 @@ BUSINESS_TYPE = "基金"
 T = TypeVar("T")
 
 
-class OcrEngine(Protocol):
+class Recognizer(Protocol):
     """What the service needs from the OCR pool (ocr_service.pool.EnginePool): recognition off the event loop."""
 
     version: str
@@ -55,18 +55,18 @@ class NerStep(Protocol):
 @dataclass(frozen=True, slots=True)
 class Answer:
     result: results.StoredResult
-    source: Literal["ocr", "cache"]
+    source: Literal["ocr", "stored"]
 
 
-class Pipeline:
-    """Answers /ocr_handler; owns the transaction of each store."""
+class ScreenshotService:
+    """Answers for image URLs (what /ocr_handler serves); owns the transaction of each store."""
 
     def __init__(
         self,
         *,
         engine: AsyncEngine,
         downloader: Downloader,
-        ocr: OcrEngine,
+        ocr: Recognizer,
         metrics: Metrics,
         answers: AnswerCache,
         ner: NerStep | None = None,
@@ -86,13 +86,13 @@ class Pipeline:
         key = results.url_hash(url)
         if (remembered := self._answers.get(key)) is not None:
             self._metrics.cache.labels(result="hit").inc()
-            return Answer(remembered, "cache")
+            return Answer(remembered, "stored")
         (stored, fresh), joined = await self._flights.run(key, lambda: self._find_or_read(url, key, url_type))
         self._metrics.cache.labels(result="miss" if fresh else "hit").inc()
         if joined and fresh:
             self._metrics.shared.inc()
         self._answers.put(key, stored)
-        return Answer(stored, "ocr" if fresh else "cache")
+        return Answer(stored, "ocr" if fresh else "stored")
 
     async def _find_or_read(self, url: str, key: str, url_type: str) -> tuple[results.StoredResult, bool]:
         """The stored row, and whether this call read the image and stored it (False: it was there)."""
@@ -103,8 +103,8 @@ class Pipeline:
         started = time.perf_counter()
         try:
             image = await self._downloader.fetch(url, url_type)
-        except ApiError as error:
-            self._metrics.download_failures.labels(reason=error.details.get("reason", error.code)).inc()
+        except FetchError as error:
+            self._metrics.download_failures.labels(reason=error.reason).inc()
             raise
         self._metrics.download_seconds.observe(time.perf_counter() - started)
         ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
@@ -145,7 +145,7 @@ class Pipeline:
         try:
             value = await work
         except ImageError as error:
-            raise NotAnImage(f"the image cannot be read: {error}", reason="bad_image") from None
+            raise UnreadableImage(f"the image cannot be read: {error}", reason="bad_image") from None
         except Exception as error:
             log.exception("%s failed", stage)
             raise RecognitionFailed(f"{stage} failed on this image ({type(error).__name__})") from None

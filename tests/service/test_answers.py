@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from api.answers import AnswerCache
 from db.results import StoredResult
+from service.answers import AnswerCache
 
 AT = datetime(2026, 1, 1, 12, 0, 0)
 

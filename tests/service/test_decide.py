@@ -1,6 +1,6 @@
-from ner_service.decide import Decision, decide
 from ner_service.types import Entity
 from ocr_service.types import Extraction
+from service.decide import Decision, decide
 
 NONE = Extraction(fund_code="", hold_share="", flag=False)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.errors import NotFound
 from db import corrections, results
 from db.engine import transaction
 from db.tables import utcnow
+from service.errors import NotFound
 
 
 async def correct(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ner_service.batcher import NerBatcher
-from ner_service.decide import decide
 from ner_service.types import Entity
 from ocr_service.types import Extraction, OcrResult
+from service.decide import decide
 
 
 class NerReader:
-    """Reads one page's OCR text beside the rules' answer (see ner_service.decide for the policy)."""
+    """Reads one page's OCR text beside the rules' answer (see service.decide for the policy)."""
 
     def __init__(self, batcher: NerBatcher, *, version: str) -> None:
         self.batcher = batcher

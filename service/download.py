@@ -1,4 +1,4 @@
-"""Fetches one image into memory over the shared HTTP client, within the limits of `DownloadConfig`."""
+"""Fetches one image into memory over the shared HTTP client, within the limits of `DownloadSettings`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from yarl import URL
 
-from api.config import DownloadConfig
-from api.errors import DownloadFailed, NotAnImage, PayloadTooLarge, UrlRefused
-from api.ssrf import (
+from core.settings import DownloadSettings
+from service.errors import (
+    BadResponse,
+    NotAnImage,
+    Refused,
+    Timeout,
+    TooLarge,
+    Unreachable,
+)
+from service.ssrf import (
     AddressPolicy,
     AddressRefused,
     GuardedResolver,
@@ -38,7 +45,7 @@ class Downloader:
 
     def __init__(
         self,
-        config: DownloadConfig,
+        config: DownloadSettings,
         *,
         resolver: AbstractResolver | None = None,
         address_ok: AddressPolicy | None = None,
@@ -58,30 +65,30 @@ class Downloader:
         await self._session.close()
 
     async def fetch(self, url: str, url_type: str) -> bytes:
-        """The image behind `url`; raises UrlRefused, DownloadFailed, PayloadTooLarge or NotAnImage."""
+        """The image behind `url`; raises a FetchError (service.errors) saying why not."""
         try:
             async with asyncio.timeout(self._config.total_timeout):
                 return await self._follow(self.check(url, url_type), url_type)
         except TimeoutError:
-            raise DownloadFailed(
+            raise Timeout(
                 f"the image host did not answer within {self._config.total_timeout:g}s", reason="timeout"
             ) from None
         except aiohttp.ClientConnectorError as error:
             if isinstance(error.os_error, AddressRefused):
-                raise UrlRefused(str(error.os_error), reason="private_address") from None
+                raise Refused(str(error.os_error), reason="private_address") from None
             kind = "dns" if isinstance(error, aiohttp.ClientConnectorDNSError) else "connect"
-            raise DownloadFailed(f"cannot reach the image host: {error.os_error}", reason=kind) from None
+            raise Unreachable(f"cannot reach the image host: {error.os_error}", reason=kind) from None
         except aiohttp.ClientPayloadError:
-            raise DownloadFailed("the image host ended the body early", reason="truncated") from None
+            raise BadResponse("the image host ended the body early", reason="truncated") from None
         except aiohttp.InvalidURL:
-            raise UrlRefused("image_url is not a valid URL", reason="invalid") from None
+            raise Refused("image_url is not a valid URL", reason="invalid") from None
         except aiohttp.ClientResponseError as error:
-            raise DownloadFailed(f"the image host broke HTTP: {error.message}", reason="protocol") from None
+            raise BadResponse(f"the image host broke HTTP: {error.message}", reason="protocol") from None
         except aiohttp.ClientError as error:
-            raise DownloadFailed(f"the connection to the image host failed: {error}", reason="connection") from None
+            raise Unreachable(f"the connection to the image host failed: {error}", reason="connection") from None
 
     def check(self, url: str, url_type: str) -> URL:
-        """The parsed URL if policy allows fetching it (no network); UrlRefused otherwise."""
+        """The parsed URL if policy allows fetching it (no network); Refused otherwise."""
         return check_url(
             url,
             max_length=self._config.max_url_length,
@@ -96,22 +103,22 @@ class Downloader:
                     target = self.check(_redirect_target(target, response), url_type)
                     continue
                 if response.status != 200:
-                    raise DownloadFailed(f"the image host answered {response.status}", reason="status")
+                    raise BadResponse(f"the image host answered {response.status}", reason="status")
                 data = await self._read(response)
                 if not looks_like_image(data):
-                    raise NotAnImage("the URL does not point to a JPEG, PNG, BMP or WebP image")
+                    raise NotAnImage("the URL does not point to a JPEG, PNG, BMP or WebP image", reason="not_an_image")
                 return data
-        raise DownloadFailed(f"more than {self._config.max_redirects} redirects", reason="redirect")
+        raise BadResponse(f"more than {self._config.max_redirects} redirects", reason="redirect")
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         limit = self._config.max_bytes
         if response.content_length is not None and response.content_length > limit:
-            raise PayloadTooLarge(f"the image is larger than {limit} bytes", reason="too_large")
+            raise TooLarge(f"the image is larger than {limit} bytes", reason="too_large")
         chunks, size = [], 0
         async for chunk in response.content.iter_chunked(_CHUNK):
             size += len(chunk)
             if size > limit:  # the declared length can lie, or be absent (chunked)
-                raise PayloadTooLarge(f"the image is larger than {limit} bytes", reason="too_large")
+                raise TooLarge(f"the image is larger than {limit} bytes", reason="too_large")
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -123,4 +130,4 @@ def _redirect_target(current: URL, response: aiohttp.ClientResponse) -> str:
             return str(current.join(URL(location)))
     except ValueError:
         pass
-    raise DownloadFailed(f"the image host redirected to an unusable Location {location[:200]!r}", reason="redirect")
+    raise BadResponse(f"the image host redirected to an unusable Location {location[:200]!r}", reason="redirect")

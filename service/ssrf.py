@@ -14,7 +14,7 @@ from ipaddress import IPv4Address, IPv6Address
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from api.errors import UrlRefused
+from service.errors import Refused
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
@@ -53,24 +53,24 @@ def _is_public(ip: IPv4Address | IPv6Address) -> bool:
 
 
 def check_url(raw: str, *, max_length: int, allowed_hosts: tuple[str, ...], address_ok: AddressPolicy) -> URL:
-    """The parsed URL if the service may fetch it; UrlRefused naming the reason otherwise."""
+    """The parsed URL if the service may fetch it; Refused naming the reason otherwise."""
     if len(raw) > max_length:
-        raise UrlRefused(f"image_url is longer than {max_length} characters", reason="too_long")
+        raise Refused(f"image_url is longer than {max_length} characters", reason="too_long")
     try:
         url = URL(raw)
         host, port = url.host, url.port
     except (ValueError, TypeError):
-        raise UrlRefused("image_url is not a valid URL", reason="invalid") from None
+        raise Refused("image_url is not a valid URL", reason="invalid") from None
     if url.scheme not in ("http", "https"):
-        raise UrlRefused("image_url must be an http or https URL", reason="scheme")
+        raise Refused("image_url must be an http or https URL", reason="scheme")
     if url.user is not None or url.password is not None:
-        raise UrlRefused("image_url must not carry credentials", reason="credentials")
+        raise Refused("image_url must not carry credentials", reason="credentials")
     if not host or port is None:
-        raise UrlRefused("image_url has no host", reason="invalid")
+        raise Refused("image_url has no host", reason="invalid")
     if allowed_hosts and not _host_allowed(host, allowed_hosts):
-        raise UrlRefused(f"host {host} is not allowed for this url_type", reason="host_not_allowed")
+        raise Refused(f"host {host} is not allowed for this url_type", reason="host_not_allowed")
     if _is_ip_literal(host) and not address_ok(host):
-        raise UrlRefused(f"{host} is not a public address", reason="private_address")
+        raise Refused(f"{host} is not a public address", reason="private_address")
     return url
 
 
