@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from sanic import Sanic
 
-from tests.support.appconfig import config_for
-from tests.support.databases import mysql_database, sqlite_database
-from tests.support.image_host import ImageHost
-from tests.support.image_host import image_host as _image_host
+from testkit.databases import mysql_database, sqlite_database
+from testkit.image_host import ImageHost
+from testkit.image_host import image_host as _image_host
+from testkit.settings import config_for
 
 Sanic.test_mode = True  # tests build many apps with one name in one process
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ import pytest
 import yaml
 
 from core.settings import load_settings
+from testkit.servers import closed_port
 
 REPO = Path(__file__).resolve().parent.parent
 DOCKERFILE = REPO / "Dockerfile"
@@ -352,13 +352,6 @@ def test_the_runtime_lock_can_log_in_to_mysql_8(compose: dict[str, Any]) -> None
 
 
 # --- the scripts the image runs -----------------------------------------------------------------------------
-
-
-def closed_port() -> int:
-    """A loopback port that nothing listens on (it was free a moment ago)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _script(name: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

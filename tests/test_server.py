@@ -12,12 +12,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bench.service_load import wait_ready
 from core.settings import REPO_ROOT
 from ner_service.schema import ENTITY_TYPES
-from tests.support.image_host import ImageHost
-from tests.support.images import screenshot
-from tests.support.servers import closed_port
+from testkit.drawing import screenshot
+from testkit.image_host import ImageHost
+from testkit.servers import closed_port, wait_ready
 
 API_KEY = "operator-key-0123456789"
 

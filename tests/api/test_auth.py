@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import aiohttp
 
-from tests.api.conftest import API_KEY, Service, served
-from tests.api.test_ocr_handler import assert_error
-from tests.support.appconfig import config_for
-from tests.support.image_host import ImageHost
-from tests.support.images import FakeOcr
+from testkit.api import API_KEY, Service, assert_error, served
+from testkit.fakes import FakeOcr
+from testkit.image_host import ImageHost
+from testkit.settings import config_for
 
 
 async def test_with_require_for_all_only_the_probes_are_open(

@@ -11,17 +11,10 @@ from sqlalchemy import func, select
 from db.engine import create_engine
 from db.results import url_hash
 from db.tables import results
-from tests.api.conftest import Reply, Service, served
-from tests.support.image_host import SLOW_SECONDS
-from tests.support.images import blank_png
-from tests.support.servers import closed_port
-
-
-def assert_error(reply: Reply, status: int, code: str) -> None:
-    assert reply.status == status, reply.body
-    assert reply.body["code"] == code, reply.body
-    assert reply.body["error"]
-    assert reply.body["request_id"] == reply.headers["X-Request-ID"]
+from testkit.api import Service, assert_error, served
+from testkit.drawing import blank_png
+from testkit.image_host import SLOW_SECONDS
+from testkit.servers import closed_port
 
 
 async def stored_rows(service: Service, url: str) -> int:

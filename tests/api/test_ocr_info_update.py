@@ -9,9 +9,8 @@ from itertools import pairwise
 
 import pytest
 
-from tests.api.conftest import API_KEY, Service, served
-from tests.api.test_ocr_handler import assert_error
-from tests.support.images import blank_png
+from testkit.api import API_KEY, Service, assert_error, served
+from testkit.drawing import blank_png
 
 
 async def recognised(service: Service, code: str = "110022", share: str = "1234.56") -> str:

@@ -18,10 +18,10 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from tests.api.conftest import API_KEY, served
-from tests.support.appconfig import config_for
-from tests.support.images import FakeOcr
-from tests.support.servers import StaticResolver
+from testkit.api import API_KEY, served
+from testkit.fakes import FakeOcr
+from testkit.servers import StaticResolver
+from testkit.settings import config_for
 
 # An oversized negative body is refused by the body-size limit (413) before validation (400): both reject it.
 REJECTIONS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]

@@ -6,12 +6,12 @@ import dataclasses
 
 import aiohttp
 
-from tests.api.conftest import Service, served
-from tests.api.test_ocr_handler import assert_error
-from tests.support.appconfig import config_for
-from tests.support.image_host import ImageHost
-from tests.support.images import FakeOcr, blank_png
-from tests.support.servers import StaticResolver
+from testkit.api import Service, assert_error, served
+from testkit.drawing import blank_png
+from testkit.fakes import FakeOcr
+from testkit.image_host import ImageHost
+from testkit.servers import StaticResolver
+from testkit.settings import config_for
 
 
 async def test_the_service_refuses_a_public_looking_name_for_127_0_0_1(

@@ -15,7 +15,7 @@ from db import corrections, results
 from db.engine import create_engine, transaction
 from db.errors import DatabaseUnavailable
 from db.tables import utcnow
-from tests.support.servers import closed_port
+from testkit.servers import closed_port
 
 
 @pytest.fixture

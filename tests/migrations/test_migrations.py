@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from core.settings import REPO_ROOT
 from db.tables import SCHEMA_REVISION, metadata
-from tests.support.databases import mysql_database, sqlite_database
+from testkit.databases import mysql_database, sqlite_database
 
 TABLES = {"ocr_results", "ocr_corrections"}
 

@@ -10,9 +10,9 @@ from core.settings import DownloadSettings
 from service.download import Downloader
 from service.errors import Refused
 from service.ssrf import check_url, is_public
-from tests.support.image_host import ImageHost
-from tests.support.images import blank_png
-from tests.support.servers import StaticResolver
+from testkit.drawing import blank_png
+from testkit.image_host import ImageHost
+from testkit.servers import StaticResolver
 
 NOT_PUBLIC = [
     "127.0.0.1", "127.255.0.9", "0.0.0.0", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",

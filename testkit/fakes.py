@@ -1,41 +1,16 @@
-"""Screenshots drawn with Pillow, and an OCR stand-in for tests about HTTP and storage rather than recognition."""
+"""An OCR stand-in for tests about HTTP and storage rather than recognition."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import io
-import itertools
 import time
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from bench.screens import fonts
 from ocr_service.errors import ImageError
 from ocr_service.types import OcrLine, OcrResult
-
-_serial = itertools.count()
-
-
-def screenshot(lines: list[str], *, width: int = 720, line_height: int = 64, fmt: str = "PNG") -> bytes:
-    """A phone-style holdings page: dark text on white, one entry per line."""
-    image = Image.new("RGB", (width, 40 + line_height * len(lines)), "white")
-    draw = ImageDraw.Draw(image)
-    font = fonts.load(fonts.plain_face(), 32)
-    for row, text in enumerate(lines):
-        draw.text((32, 24 + row * line_height), text, fill=(20, 20, 20), font=font)
-    out = io.BytesIO()
-    image.save(out, fmt)
-    return out.getvalue()
-
-
-def blank_png(width: int = 64, height: int = 48) -> bytes:
-    """A small PNG whose bytes differ on every call."""
-    serial = next(_serial)
-    image = Image.new("RGB", (width, height), (serial % 256, (serial // 256) % 256, 200))
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
 
 
 class FakeOcr:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from aiohttp import web
 
-from tests.support.servers import bound_socket, in_thread
+from testkit.servers import bound_socket, in_thread
 
 SLOW_SECONDS = 30
 
@@ -29,6 +29,10 @@ class ImageHost:
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
+
+    def downloads(self, url: str) -> int:
+        """How many times the file behind `url` (as `put` returned it) was asked for."""
+        return self.hits[url.removeprefix(self.base)]
 
     @property
     def port(self) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pymysql
 import pytest
 
-from tests.support.servers import closed_port
+from testkit.servers import closed_port
 
 
 class PrivateMariaDB:

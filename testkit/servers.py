@@ -1,15 +1,22 @@
-"""Real servers on 127.0.0.1, each on its own event loop in a thread, so a blocked test loop cannot stall them."""
+"""Real servers on 127.0.0.1: loopback sockets, an event loop in a thread per server (so a blocked test loop
+cannot stall it), readiness polls of server processes, and a stand-in DNS."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from aiohttp.abc import AbstractResolver, ResolveResult
-from sanic import Sanic
+
+READY_TIMEOUT = 600.0  # seconds; model loading took up to 2 minutes on a busy 2-core machine
 
 
 def bound_socket() -> socket.socket:
@@ -69,37 +76,6 @@ def in_thread(start: Callable[[], Awaitable[Callable[[], Awaitable[None]]]]) -> 
         loop.close()
 
 
-@contextmanager
-def serve_app(app: Sanic) -> Iterator[str]:
-    """Serve a Sanic app for real (listeners included) and yield its base URL once its models are loaded."""
-    sock = bound_socket()
-    port = sock.getsockname()[1]
-
-    async def start() -> Callable[[], Awaitable[None]]:
-        server = await app.create_server(sock=sock, return_asyncio_server=True)
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        task = asyncio.ensure_future(server.serve_forever())
-        if (loading := getattr(app.ctx, "loading", None)) is not None:
-            await loading  # the models load in the background; tests start once they are in
-
-        async def stop() -> None:
-            await server.before_stop()
-            server.close()
-            for connection in list(server.connections):  # keep-alive clients would hold the loop open
-                connection.close(timeout=1)
-            await server.wait_closed()
-            task.cancel()
-            await asyncio.sleep(0.05)  # let the connection tasks see their transports close
-            await server.after_stop()
-
-        return stop
-
-    with in_thread(start):
-        yield f"http://127.0.0.1:{port}"
-
-
 class StaticResolver(AbstractResolver):
     """DNS for tests: each name answers with the addresses given; unknown names fail like NXDOMAIN."""
 
@@ -127,3 +103,19 @@ class StaticResolver(AbstractResolver):
 
     async def close(self) -> None:
         pass
+
+
+def wait_ready(process: subprocess.Popen, url: str, log: Path, *, timeout: float = READY_TIMEOUT) -> None:
+    """Poll `url` until it answers 200; a server that exits or stays unready raises with its log's tail."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url}: not ready within {timeout} s:\n{log.read_text()[-3000:]}")
