@@ -1,13 +1,15 @@
-"""The fund-ocr HTTP service: `create_app(config)`, and `python server.py [serve|migrate]`."""
+"""The fund-ocr service: `create_app(config)`, and `python server.py [serve|migrate|export-corrections|reprocess]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from aiohttp.abc import AbstractResolver
 from sanic import Sanic
 from sanic.config import Config as SanicConfig
 from sanic.worker.loader import AppLoader
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.context import AppContext
 from api.errors import render
@@ -36,9 +39,11 @@ from ner_service.batcher import NerBatcher
 from ocr_service.pool import EnginePool
 from service.answers import AnswerCache
 from service.download import Downloader
+from service.export import write_export
 from service.metrics import Metrics
 from service.ner import NerReader
 from service.pipeline import Recognizer, ScreenshotService
+from service.reprocess import reprocess
 
 VERSION = "0.1.0"
 log = logging.getLogger("fundocr.server")
@@ -84,15 +89,7 @@ def create_app(
     async def _open(app: Sanic) -> None:
         ctx: AppContext = app.ctx
         ctx.downloader = Downloader(config.download, resolver=resolver)
-        ctx.db = create_engine(
-            config.database.resolved_url,
-            pool_size=config.database.pool_size,
-            max_overflow=config.database.max_overflow,
-            pool_timeout=config.database.pool_timeout,
-            pool_recycle=config.database.pool_recycle,
-            connect_timeout=config.database.connect_timeout,
-            echo=config.database.echo,
-        )
+        ctx.db = database(config)
         # Models load in the background: a worker acknowledges its start at once (Sanic kills workers that
         # take over 30 s), /health answers meanwhile, and /ready and the model endpoints say they are loading.
         ctx.loading = asyncio.get_running_loop().create_task(_load_models(app), name="load-models")
@@ -139,6 +136,19 @@ def create_app(
     return app
 
 
+def database(config: Settings) -> AsyncEngine:
+    """The database engine of the configured URL and pool settings."""
+    return create_engine(
+        config.database.resolved_url,
+        pool_size=config.database.pool_size,
+        max_overflow=config.database.max_overflow,
+        pool_timeout=config.database.pool_timeout,
+        pool_recycle=config.database.pool_recycle,
+        connect_timeout=config.database.connect_timeout,
+        echo=config.database.echo,
+    )
+
+
 async def _engine_pool(config: OcrSettings) -> Recognizer:
     # Starting and warming the engine processes takes seconds: wait off the loop, which stays responsive.
     return await asyncio.to_thread(
@@ -179,17 +189,74 @@ def serve(config: Settings) -> None:
     Sanic.serve(primary=app, app_loader=loader)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", nargs="?", choices=("serve", "migrate"), default="serve")
-    parser.add_argument("--config", type=Path, default=DEFAULT_PATH, help="YAML settings (default: config.yaml)")
+async def export_corrections(config: Settings, args: argparse.Namespace) -> None:
+    """`export-corrections`: the corrected results as training records (service.export)."""
+    engine = database(config)
+    try:
+        tally = await write_export(
+            engine, args.out, since=args.since, until=args.until, include_accepted=args.include_accepted
+        )
+    finally:
+        await engine.dispose()
+    print(json.dumps({"out": str(args.out), **tally}))
+
+
+async def reprocess_stored(config: Settings, args: argparse.Namespace) -> None:
+    """`reprocess`: stored answers decided again from their OCR lines (service.reprocess)."""
+    engine = database(config)
+    reader = await _ner_reader(config.ner) if config.ner.enabled else None
+    try:
+        tally = await reprocess(engine, ner=reader, since=args.since, unflagged_only=args.where == "unflagged")
+    finally:
+        if reader is not None:
+            await reader.batcher.close()
+        await engine.dispose()
+    print(json.dumps({"model": reader.version if reader else None, **tally}))
+
+
+def _day(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD or an ISO time, UTC)") from None
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    settings = argparse.ArgumentParser(add_help=False)  # --config before or after the command
+    settings.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="YAML settings (default: config.yaml)")
+    parser = argparse.ArgumentParser(description=__doc__, parents=[settings])
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", parents=[settings], help="serve HTTP (the default)")
+    commands.add_parser("migrate", parents=[settings], help="bring the database to the newest schema")
+    export = commands.add_parser(
+        "export-corrections", parents=[settings], help="corrected results as NER training data (JSON lines)"
+    )
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--since", type=_day, help="corrections made at or after this UTC time")
+    export.add_argument("--until", type=_day, help="corrections made before this UTC time")
+    export.add_argument(
+        "--include-accepted", action="store_true", help="also answers staff kept as the service gave them"
+    )
+    again = commands.add_parser("reprocess", parents=[settings], help="decide stored answers again from their OCR lines")
+    again.add_argument("--since", type=_day, help="only results stored at or after this UTC time")
+    again.add_argument("--where", choices=("all", "unflagged"), default="all", help="which stored answers")
     args = parser.parse_args(argv)
+    args.config = getattr(args, "config", DEFAULT_PATH)
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     try:
         config = load_settings(args.config)
     except SettingsError as error:
         sys.exit(f"configuration error: {error}")
     if args.command == "migrate":
         migrate(config)
+    elif args.command == "export-corrections":
+        asyncio.run(export_corrections(config, args))
+    elif args.command == "reprocess":
+        asyncio.run(reprocess_stored(config, args))
     else:
         serve(config)
 

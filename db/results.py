@@ -105,3 +105,52 @@ async def set_correction(
             updated_at=at,
         )
     )
+
+
+async def list_results(
+    conn: AsyncConnection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    corrected: bool | None = None,
+    flag: bool | None = None,
+) -> list[StoredResult]:
+    """Rows created in [since, until), oldest first; `corrected` / `flag` keep only rows with that state."""
+    query = select(*_COLUMNS).order_by(results.c.id)
+    if since is not None:
+        query = query.where(results.c.created_at >= since)
+    if until is not None:
+        query = query.where(results.c.created_at < until)
+    if corrected is not None:
+        query = query.where(results.c.corrected_at.is_not(None) if corrected else results.c.corrected_at.is_(None))
+    if flag is not None:
+        query = query.where(results.c.flag.is_(flag))
+    return [StoredResult(**row) for row in (await conn.execute(query)).mappings()]
+
+
+async def set_decision(
+    conn: AsyncConnection,
+    *,
+    result_id: int,
+    flag: bool,
+    fund_code: str,
+    hold_share: str,
+    entities: list[dict[str, Any]],
+    findings: dict[str, Any],
+    ner_model: str | None,
+    at: datetime,
+) -> None:
+    """Replace the decided OCR answer of a row (reprocessing); a staff correction beside it stays as it is."""
+    await conn.execute(
+        update(results)
+        .where(results.c.id == result_id)
+        .values(
+            flag=flag,
+            fund_code=fund_code,
+            hold_share=hold_share,
+            entities=entities,
+            findings=findings,
+            ner_model=ner_model,
+            updated_at=at,
+        )
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,14 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db import results
 from db.engine import transaction
 from db.tables import utcnow
-from ner_service.types import Entity
 from ocr_service.errors import ImageError
-from ocr_service.extract import extract
-from ocr_service.types import Extraction, OcrLine, OcrResult
+from ocr_service.types import OcrResult
 from service.answers import AnswerCache
 from service.download import Downloader
 from service.errors import FetchError, RecognitionFailed, UnreadableImage
 from service.metrics import Metrics
+from service.reading import NerStep, line_json, read_page
 from service.singleflight import SingleFlight
 
 log = logging.getLogger("fundocr.pipeline")
@@ -41,15 +40,6 @@ class Recognizer(Protocol):
     async def recognize(self, image: bytes) -> OcrResult: ...
 
     def close(self) -> None: ...
-
-
-class NerStep(Protocol):
-    """The NER seam: reads the page beside the rules' answer; returns the decided answer, the entities and
-    which side decided ("rules", "ner" or "both")."""
-
-    version: str
-
-    async def __call__(self, ocr: OcrResult, rules: Extraction) -> tuple[Extraction, Sequence[Entity], str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +98,8 @@ class ScreenshotService:
             raise
         self._metrics.download_seconds.observe(time.perf_counter() - started)
         ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
-        rules = extract(ocr.lines)
-        decided, entities, decided_by = rules, (), "rules"
-        if self._ner is not None:
-            decided, entities, decided_by = await self._timed(self._metrics.ner_seconds.observe, self._ner(ocr, rules), "NER")
+        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner), "NER")
+        decided = reading.decided
         now = utcnow()
         new = results.NewResult(
             url=url,
@@ -121,9 +109,9 @@ class ScreenshotService:
             image_sha256=hashlib.sha256(image).hexdigest(),
             image_width=ocr.width,
             image_height=ocr.height,
-            ocr_lines=[_line_json(line) for line in ocr.lines],
-            entities=[asdict(entity) for entity in entities],
-            findings={"fund_codes": list(rules.fund_codes), "shares": list(rules.shares), "decided_by": decided_by},
+            ocr_lines=[line_json(line) for line in ocr.lines],
+            entities=reading.entities_json,
+            findings=reading.findings,
             flag=decided.flag,
             fund_code=decided.fund_code,
             hold_share=decided.hold_share,
@@ -152,6 +140,3 @@ class ScreenshotService:
         observe(time.perf_counter() - started)
         return value
 
-
-def _line_json(line: OcrLine) -> dict:
-    return {"text": line.text, "confidence": round(float(line.confidence), 4), "box": [list(p) for p in line.box]}
