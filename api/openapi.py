@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sanic import Sanic
@@ -148,8 +149,21 @@ def schemas(settings: Settings) -> dict[str, Any]:
     }
 
 
-def describe(app: Sanic, version: str, settings: Settings) -> None:
-    """Title, schemas and the API-key schemes, once per app."""
+DOCS_PAGE = Path(__file__).parent / "static" / "docs.html"
+
+
+def describe(app: Sanic, version: str, settings: Settings, *, redoc_script: str) -> None:
+    """Title, schemas and the API-key schemes, once per app; /docs is ReDoc with `redoc_script` served locally.
+
+    sanic-ext's own pages load their scripts and fonts from public CDNs (and Swagger UI's OAuth page is fetched
+    from one at request time): Swagger UI is off and ReDoc gets a page of ours.
+    """
+    app.config.update(
+        OAS_UI_SWAGGER=False,
+        OAS_PATH_TO_REDOC_HTML=str(DOCS_PAGE),
+        OAS_UI_REDOC_CDN_URL=redoc_script,
+        OAS_UI_REDOC_HTML_TITLE="fund-ocr API",
+    )
     spec = app.ext.openapi
     spec.describe("fund-ocr", version, "Reads fund-holdings screenshots: fund code and share count.")
     spec.raw({"components": {"schemas": schemas(settings)}})
