@@ -16,6 +16,7 @@ H = TypeVar("H", bound=Callable[..., Any])
 
 _str = {"type": "string"}
 _nullable_str = {"type": "string", "nullable": True}
+_nullable_number = {"type": "number", "nullable": True}
 _values = {
     "type": "object",
     "required": ["fund_code", "hold_share"],
@@ -146,6 +147,59 @@ def schemas(settings: Settings) -> dict[str, Any]:
             },
         },
         "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+        "Confidence": {
+            "type": "object",
+            "description": "per field, 0 to 1; null for an empty field",
+            "properties": {"fund_code": _nullable_number, "hold_share": _nullable_number},
+        },
+        "ListedResult": {
+            "type": "object",
+            "required": ["id", "flag", "data", "corrected", "image_url", "needs_review", "confidence", "created_at"],
+            "properties": {
+                "id": {"type": "integer"},
+                "flag": {"type": "boolean"},
+                "data": _values,
+                "corrected": {"type": "boolean"},
+                "correction": {"type": "object", "nullable": True},
+                "image_url": _str,
+                "url_type": _str,
+                "needs_review": {"type": "boolean", "description": "unflagged or unsure, neither corrected nor accepted"},
+                "confidence": {"$ref": "#/components/schemas/Confidence"},
+                "created_at": _str,
+                "updated_at": _str,
+            },
+        },
+        "ResultPage": {
+            "type": "object",
+            "required": ["items", "next_cursor"],
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/ListedResult"}},
+                "next_cursor": {**_nullable_str, "description": "pass as `cursor` for the next page; null on the last"},
+            },
+        },
+        "ResultDetail": {
+            "allOf": [
+                {"$ref": "#/components/schemas/CorrectionAnswer"},
+                {
+                    "type": "object",
+                    "required": ["id", "needs_review", "confidence"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "needs_review": {"type": "boolean"},
+                        "confidence": {"$ref": "#/components/schemas/Confidence"},
+                    },
+                },
+            ]
+        },
+        "QueueCounts": {
+            "type": "object",
+            "required": ["to_review", "corrected", "accepted"],
+            "properties": {
+                "to_review": {"type": "integer", "description": "answers waiting for review"},
+                "corrected": {"type": "integer", "description": "answers whose values staff changed since `since`"},
+                "accepted": {"type": "integer", "description": "answers staff accepted as they were since `since`"},
+            },
+        },
     }
 
 

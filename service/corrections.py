@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db import corrections, results
 from db.engine import transaction
 from db.tables import utcnow
+from service import review
 from service.errors import NotFound
 
 
@@ -38,3 +39,23 @@ async def correct(
         history = await corrections.list_for(conn, result_id=current.id)
     assert stored is not None
     return stored, history
+
+
+async def accept(engine: AsyncEngine, *, result_id: int, author: str | None) -> review.Detail:
+    """Staff checked the answer and keep it: a history row whose old and new values agree, so the result leaves
+    the review queue; the answer itself does not change. NotFound for an unknown id."""
+    async with transaction(engine, write=True) as conn:
+        current = await results.get_by_id(conn, result_id=result_id, for_update=True)
+        if current is None:
+            raise NotFound(f"no result with id {result_id}")
+        await corrections.add(
+            conn,
+            result_id=current.id,
+            old_fund_code=current.effective_fund_code,
+            old_hold_share=current.effective_hold_share,
+            new_fund_code=current.effective_fund_code,
+            new_hold_share=current.effective_hold_share,
+            author=author,
+            at=utcnow(),
+        )
+        return await review.detail(conn, result_id=result_id)
