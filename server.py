@@ -24,7 +24,7 @@ from api.errors import render
 from api.logs import log_config
 from api.middleware import finish_request, start_request
 from api.openapi import describe
-from api.routes import docs, health, metrics, ner, ocr, results
+from api.routes import docs, health, metrics, ner, ocr, results, review
 from core.settings import (
     DEFAULT_PATH,
     REPO_ROOT,
@@ -80,7 +80,7 @@ def create_app(
         CORS=False,
     )
     app.error_handler.add(Exception, render)
-    app.blueprint([ocr.bp, ner.bp, health.bp, metrics.bp, docs.bp, results.bp])
+    app.blueprint([ocr.bp, ner.bp, health.bp, metrics.bp, docs.bp, results.bp, review.bp])
     app.on_request(start_request)
     app.on_response(finish_request)
     describe(app, VERSION, config, redoc_script=docs.REDOC_PATH)

@@ -9,11 +9,13 @@ from sanic import HTTPResponse, Request
 
 from api.auth import authenticate
 from api.logs import ensure_request_id
+from api.routes import review
 from service.metrics import Metrics
 
 log = logging.getLogger("fundocr.server")
 
-_OPEN_PATHS = frozenset({"/health", "/ready"})
+# The probes, and the review page's own files: they hold no data, and the page asks for the key.
+_OPEN_PATHS = frozenset({"/health", "/ready"}) | review.PATHS
 
 
 async def start_request(request: Request) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sanic import Sanic
 from sanic_ext import openapi
 
+from api.pages import STATIC
 from api.validation import AUTHOR_MAX_CHARS, FUND_CODE, NER_MAX_CHARS, SHARE
 from core.settings import URL_TYPES, Settings
 
@@ -203,7 +203,7 @@ def schemas(settings: Settings) -> dict[str, Any]:
     }
 
 
-DOCS_PAGE = Path(__file__).parent / "static" / "docs.html"
+DOCS_PAGE = STATIC / "docs.html"
 
 
 def describe(app: Sanic, version: str, settings: Settings, *, redoc_script: str) -> None:
