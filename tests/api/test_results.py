@@ -197,3 +197,4 @@ async def test_a_bad_query_parameter_is_named(service: Service, query: str, fiel
     reply = await service.call("GET", f"/results?{query}", **KEY)
     assert_error(reply, 400, "bad_request")
     assert reply.body["field"] == field
+
