@@ -15,6 +15,7 @@ from sanic.request import RequestParameters
 from api.errors import BadRequest
 from api.validation import FUND_CODE
 from db.results import ORDERS, ListPosition, ResultFilter
+from db.tables import ID_MAX
 
 LIMIT_DEFAULT = 50
 LIMIT_MAX = 200
@@ -81,7 +82,7 @@ def _position(text: str, order: str) -> ListPosition:
     if not (isinstance(decoded, list) and len(decoded) == expected and decoded[0] == order):
         raise BadRequest("'cursor' belongs to another order; start again without it", field="cursor")
     position = decoded[1:]
-    if not all(isinstance(value, int | float) and not isinstance(value, bool) for value in position):
+    if not all(isinstance(value, int | float) and not isinstance(value, bool) and abs(value) <= ID_MAX for value in position):
         raise BadRequest("'cursor' is not one this service gave out", field="cursor")
     return tuple(position)
 

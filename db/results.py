@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.tables import corrections, results
+from db.tables import ID_MAX, corrections, results
 
 
 def url_hash(url: str) -> str:
@@ -89,6 +89,8 @@ async def get_by_url_hash(conn: AsyncConnection, *, url_hash: str, for_update: b
 
 async def get_by_id(conn: AsyncConnection, *, result_id: int, for_update: bool = False) -> StoredResult | None:
     """The row with this id, or None; `for_update` as in get_by_url_hash."""
+    if not 0 < result_id <= ID_MAX:
+        return None
     return await _get_where(conn, results.c.id == result_id, for_update=for_update)
 
 
@@ -268,6 +270,8 @@ async def list_page(
 
 async def get_listed(conn: AsyncConnection, *, result_id: int) -> Listed | None:
     """One result by id, with whether it waits for review."""
+    if not 0 < result_id <= ID_MAX:
+        return None
     query = select(*_COLUMNS, _needs_review().label("needs_review")).where(results.c.id == result_id)
     row = (await conn.execute(query)).mappings().first()
     return _listed(row) if row else None

@@ -34,6 +34,7 @@ metadata = MetaData(
 )
 
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+ID_MAX = 2**63 - 1  # both are signed 64-bit
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 _mysql = {"mysql_charset": "utf8mb4", "mysql_engine": "InnoDB"}
 
