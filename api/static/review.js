@@ -256,7 +256,9 @@ function renderCandidates(detail) {
       const entry = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
-      button.innerHTML = `<kbd>${index + 1}</kbd> `;
+      const key = document.createElement("kbd");
+      key.textContent = String(index + 1);
+      button.append(key, " ");
       const confidence = lineConfidence(detail, candidate.value);
       button.append(`${candidate.label} ${candidate.value}${confidence === null ? "" : ` (${percent(confidence)})`}`);
       button.addEventListener("click", () => takeCandidate(index));
