@@ -283,24 +283,34 @@ function takeCandidate(index) {
 }
 
 // Holdings of list pages, when the answer carries them: an editable table saved with the fields.
+const HOLDING_FIELDS = ["fund_code", "fund_name", "hold_share", "available_share", "amount"];
+
 function renderHoldings(detail) {
   const holdings = detail.holdings;
   $("holdings-part").hidden = !Array.isArray(holdings) || holdings.length === 0;
-  if ($("holdings-part").hidden) return;
-  $("holdings").tBodies[0].replaceChildren(
-    ...holdings.map((holding) => {
-      const row = document.createElement("tr");
-      for (const name of ["fund_code", "fund_name", "hold_share", "available_share"]) {
-        const cell = document.createElement("td");
-        const input = document.createElement("input");
-        input.name = name;
-        input.value = holding[name] ?? "";
-        cell.append(input);
-        row.append(cell);
-      }
-      return row;
-    }),
-  );
+  $("holdings").tBodies[0].replaceChildren(...($("holdings-part").hidden ? [] : holdings.map(holdingRow)));
+}
+
+function holdingRow(holding) {
+  const row = document.createElement("tr");
+  for (const name of HOLDING_FIELDS) {
+    const cell = document.createElement("td");
+    const input = document.createElement("input");
+    input.name = name;
+    input.value = holding[name] ?? "";
+    input.setAttribute("aria-label", name);
+    cell.append(input);
+    row.append(cell);
+  }
+  const cell = document.createElement("td");
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.textContent = "×";
+  remove.title = "not a holding: remove the row";
+  remove.addEventListener("click", () => row.remove());
+  cell.append(remove);
+  row.append(cell);
+  return row;
 }
 
 function editedHoldings() {
@@ -319,8 +329,10 @@ function renderHistory(history) {
       .reverse()
       .map((change) => {
         const row = document.createElement("tr");
-        const same = change.old.fund_code === change.new.fund_code && change.old.hold_share === change.new.hold_share;
-        const describe = (values) => `${values.fund_code || "—"} / ${values.hold_share || "—"}`;
+        const describe = (values) =>
+          `${values.fund_code || "—"} / ${values.hold_share || "—"}` +
+          (Array.isArray(values.holdings) ? ` · ${values.holdings.length} holdings` : "");
+        const same = JSON.stringify(change.old) === JSON.stringify(change.new);
         for (const text of [
           new Date(change.at).toLocaleString(),
           change.author || "(no key)",
@@ -344,13 +356,13 @@ function clearErrors() {
 async function save() {
   if (!state.detail) return;
   clearErrors();
-  const body = {
-    image_url: state.detail.image_url,
-    update_fund_code: $("fund-code").value.trim(),
-    update_hold_share: $("hold-share").value.trim(),
-  };
+  const body = { image_url: state.detail.image_url };
+  const code = $("fund-code").value.trim();
+  const share = $("hold-share").value.trim();
   const holdings = editedHoldings();
   if (holdings !== undefined) body.update_holdings = holdings;
+  // A list page may be corrected through its holdings alone; otherwise the API says what is missing.
+  if (holdings === undefined || code || share) Object.assign(body, { update_fund_code: code, update_hold_share: share });
   busy(true); // until the next result is on screen (finished)
   try {
     await api("POST", "/ocr_info_update", body);
@@ -382,7 +394,7 @@ function showError(error) {
     askForKey("The key is no longer accepted.");
     return;
   }
-  const field = Object.keys(fields).find((id) => fields[id] === error.body.field);
+  const field = Object.keys(fields).find((id) => fields[id] === error.body.field); // else a holding's, or none
   $(field ? `${field}-error` : "save-error").textContent = error.message;
   if (field) $(field).focus();
 }
