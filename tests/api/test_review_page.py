@@ -109,6 +109,7 @@ class Reviewer:
 async def reviewer(workbench: Workbench, browser: Browser, tmp_path: Path) -> AsyncIterator[Reviewer]:
     async with recorded_page(browser, workbench.base, tmp_path, allow=(workbench.host.base,)) as recorded:
         yield Reviewer(recorded)
+        await recorded.shot("last")  # where the test ended, passed or not
     assert recorded.outside == []  # nothing but the service and the image host
 
 
