@@ -45,10 +45,11 @@ async def test_a_correction_is_stored_beside_the_ocr_values_and_wins_on_the_next
 
 async def test_a_correction_can_give_an_answer_the_ocr_could_not(service: Service) -> None:
     url = service.host.put(f"no-holding-{uuid.uuid4().hex}.png", blank_png())
-    assert (await service.ocr_handler(url)).body["flag"] is False
+    assert (await service.ocr_handler(url)).body["needs_review"] is True
     reply = await service.correct(url, "000001", "0")
     assert reply.status == 200
     assert reply.body["flag"] is True and reply.body["ocr"]["flag"] is False
+    assert reply.body["needs_review"] is False  # a clerk has looked
     assert reply.body["history"][0]["old"] == {"fund_code": "", "hold_share": ""}
 
 
