@@ -6,10 +6,10 @@ the next cell of its row (label left, value right), else from the row below: by 
 of labels sits over a row of as many cells, else by horizontal overlap. A header row that names a code or
 name column (`代码 名称 持仓 可用 市值`) takes every data row under it; a combined header (`持仓/可用`)
 takes the upper of two stacked values for its first part and the lower for its second. Available shares
-win over held shares. A share is a plain figure (`numbers.shape`): never a price, NAV, percentage, signed
-profit, money, date, nor the page's fund code. A fund code is six digits standing alone, in brackets or
-after `代码`, never a value of another label (account, phone, date, money, order, ...), never near words
-such as 验证码 or 邮编, and never part of a longer number.
+win over held shares. A share is a plain figure above zero (`numbers.shape`): never a price, NAV,
+percentage, signed profit, money, date, nor the page's fund code. A fund code is six digits standing
+alone, in brackets or after `代码`, never a value of another label (account, phone, date, money, order,
+...), never near words such as 验证码 or 邮编, and never part of a longer number.
 
 `flag` needs exactly one code and one share figure; `candidates` keeps every value with how it was
 paired, for `confidence` to say how sure the answer is.
@@ -30,8 +30,8 @@ _VALUE_START = re.compile(r"[+\-−]?[¥$]?[0-9]")
 _CODE_TOKEN = re.compile(r"(?<![\d.,¥$+\-−*/:#])[0-9]{6}(?![\d.,%*/:]|\s?(?:[份元天年月日万亿]|股(?!票)))")
 _TRAILING_FIGURE = re.compile(r"(?<=[^\d.,+\-−¥$])[0-9][0-9.,]*$")
 _OPENING = re.compile(r"[(（\[【]\s*$")
-# A share label this short means cash when it stands among account figures (`总资产 可用 可取`).
-_BARE_SHARE_LABELS = ("可用", "可取", "持仓")
+# `可用` alone means cash when it stands among account figures (`总资产 可用 可取`).
+_BARE_AVAILABLE = "可用"
 _SUMMARY_KINDS = ("money", "profit", "rate")
 
 
@@ -114,11 +114,11 @@ def _cell(line: OcrLine, box: Box, text: str) -> _Cell:
 
 
 def _summary(row: list[_Cell]) -> list[_Cell]:
-    """The row with a bare `可用`/`持仓` read as money when every other label of the row names account figures."""
-    others = [c for c in row if c.kinds and c.label not in _BARE_SHARE_LABELS]
+    """The row with a bare `可用` read as money when every other label of the row names account figures."""
+    others = [c for c in row if c.kinds and c.label != _BARE_AVAILABLE]
     if not others or not all(k in _SUMMARY_KINDS for c in others for k in c.kinds):
         return row
-    return [_Cell(c.line, c.box, c.text, c.label, ("money",), c.value) if c.label in _BARE_SHARE_LABELS else c for c in row]
+    return [_Cell(c.line, c.box, c.text, c.label, ("money",), c.value) if c.label == _BARE_AVAILABLE else c for c in row]
 
 
 def _pairs(grid: list[list[_Cell]]) -> list[_Pair]:
@@ -196,7 +196,7 @@ def _share(pair: _Pair, codes: set[str]) -> Candidate | None:
     """The pair's value as a share candidate, if it is shaped like one (a price only on its label's line)."""
     value = normalise_share(pair.source.value)
     kind = shape(pair.source.value)
-    if value is None or value in codes or kind not in ("figure", "price"):
+    if value is None or value in codes or kind not in ("figure", "price") or float(value) == 0:
         return None
     if kind == "price" and pair.pairing != "same_line":
         return None

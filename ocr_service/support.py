@@ -5,9 +5,8 @@ the row below; a code in brackets after a name clearer than six digits inside ot
 when the OCR was unsure of its line (full at 0.9 and above, nothing at 0.5 and below). Candidates of one
 value reinforce each other (noisy-or: the code in the header and again beside `基金代码`). A value is only
 as sure as its strongest rival is weak: `confidence = strength × (1 − strongest other value)`; another
-reading of the page (the entity model) adds to the strength, never removes the rival. For shares
-only the winning label kind competes (available over held: a held figure beside a different available one
-is no rival). A price-shaped share (`1.7003` on its label's line) counts half.
+reading of the page (the entity model) adds to the strength, never removes the rival. Shares are scored
+one label kind at a time: a held figure beside a different available one is no rival. A price-shaped share (`1.7003` on its label's line) counts half.
 """
 
 from __future__ import annotations
@@ -56,11 +55,10 @@ class Support:
         return own * (1.0 - self.rival(value))
 
 
-def support(extraction: Extraction, field: Field) -> Support:
-    """The support of every value of `field` among the extraction's candidates."""
-    found = [c for c in extraction.candidates if c.field == field]
-    if field == "hold_share" and any(c.label == "available" for c in found):
-        found = [c for c in found if c.label == "available"]
+def support(extraction: Extraction, field: Field, *, label: str | None = None) -> Support:
+    """The support of every value of `field` among the extraction's candidates (those paired with `label`
+    only, when given: shares of one kind)."""
+    found = [c for c in extraction.candidates if c.field == field and label in (None, c.label)]
     if not found:
         return Support({}, (MISSING[field],))
     strengths: dict[str, float] = {}

@@ -6,8 +6,10 @@ Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
 - The rules' support (`ocr_service.support`): each distinct value's confidence from its pairings, the
   OCR confidence of its lines and its rivals.
 - The model's value: the one value its entities agree on (FUND_CODE normalised to six digits, look-alike
-  letters read as digits, e.g. O -> 0; AVAILABLE_SHARE, else HOLD_SHARE, as a plain figure that is not
-  the page's code), trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
+  letters read as digits, e.g. O -> 0; AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero
+  that is no code on the page), trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
+- Shares are combined per kind (available with AVAILABLE_SHARE, held with HOLD_SHARE); the available
+  figure wins when either side found one.
 - Combined:
   - the model tagged nothing of the kind: the rules' best value and confidence;
   - the rules found nothing: the model fills the field at its own confidence;
@@ -81,13 +83,15 @@ def decide(
     trust = _line_trust(lines)
     codes = support(extraction, "fund_code")
     code = _combine(codes, _model(entities, ("FUND_CODE",), _code, trust))
-    model_code_values = {v for e in entities if e.type == "FUND_CODE" if (v := _code(e.text))}
-    shares = support(extraction, "hold_share")
-    excluded = set(extraction.fund_codes) | model_code_values
-    available = [e for e in entities if e.type == "AVAILABLE_SHARE"]
-    share_types = ("AVAILABLE_SHARE",) if available else ("HOLD_SHARE",)
-    share = _combine(shares, _model(entities, share_types, lambda t: _share(t, excluded), trust))
+    codes_seen = set(extraction.fund_codes) | {v for e in entities if e.type == "FUND_CODE" if (v := _code(e.text))}
+    held, available = (
+        _combine(support(extraction, "hold_share", label=kind), _model(entities, (tag,), lambda t: _share(t, codes_seen), trust))
+        for kind, tag in (("held", "HOLD_SHARE"), ("available", "AVAILABLE_SHARE"))
+    )
+    share = available if available.value or available.disagree else held
     reasons = [r for f in (code, share) if f.disagree or f.confidence < threshold for r in f.reasons]
+    if held.disagree or available.disagree:
+        reasons.append(DISAGREE)
     if orientation_unsure:
         reasons.append("orientation_unsure")
     confidence = {"fund_code": round(code.confidence, 4), "hold_share": round(share.confidence, 4)}
@@ -150,4 +154,4 @@ def _code(text: str) -> str | None:
 
 def _share(text: str, codes: set[str]) -> str | None:
     value = normalise_share(text)
-    return value if value is not None and value not in codes and shape(text) == "figure" else None
+    return value if value is not None and value not in codes and shape(text) == "figure" and float(value) > 0 else None

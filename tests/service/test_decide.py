@@ -44,13 +44,20 @@ def test_clear_rules_flag_alone_when_the_model_tags_nothing():
     "spans",
     [
         (("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "800")),  # another share
-        (("FUND_CODE", "005827"), ("HOLD_SHARE", "9,000.00")),  # the model reads held, the rules available
+        (("FUND_CODE", "005827"), ("HOLD_SHARE", "800")),  # the model takes the frozen figure for the held one
+        (("FUND_CODE", "100032"), ("AVAILABLE_SHARE", "8,000.00")),  # the model takes the post code for the code
     ],
 )
 def test_rules_and_model_disagreeing_never_flag_whatever_the_threshold(spans):
-    page = lines(CARD[0], "持有份额 9,000.00", CARD[1], "冻结份额 800")
+    page = lines(CARD[0], "持有份额 9,000.00", CARD[1], "冻结份额 800", "邮编 100032")
     found = run(page, tag(page, *spans), threshold=0.01)
     assert (found.flag, found.fund_code, found.hold_share, found.reasons) == (False, "", "", ("rules_model_disagree",))
+
+
+def test_the_model_reading_only_the_held_figure_agrees_with_rules_that_read_both():
+    page = lines(CARD[0], "持有份额 9,000.00", CARD[1])
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("HOLD_SHARE", "9,000.00")))
+    assert (found.fund_code, found.hold_share, found.flag, found.source) == ("005827", "8000.00", True, "both")
 
 
 def test_a_model_value_beside_a_different_rule_value_is_a_disagreement():
