@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import layout
-from .labels import NOT_CODE, SHARE_KINDS, Kind, clean, kinds
+from .labels import LEADER, NOT_CODE, SHARE_KINDS, Kind, clean, kinds
 from .numbers import normalise_share, shape, to_halfwidth
 from .types import Box, Candidate, Extraction, OcrLine, Pairing
 
@@ -87,19 +87,30 @@ def extract(lines: Sequence[OcrLine]) -> Extraction:
 
 
 def _cells(line: OcrLine) -> list[_Cell]:
-    """The line as one cell, or as two where OCR ran a name into the next column's figure (`沪深300ETF1,000`);
-    none when it holds only punctuation (a dot leader read as a line of its own)."""
+    """The line as one cell; as one cell per figure where OCR read several columns of figures as one line
+    (`211,606.85 211,606.85 51.74`); as two where it ran a name into the next column's figure
+    (`沪深300ETF1,000`); none when it holds only punctuation (a dot leader read as a line of its own)."""
     text = to_halfwidth(line.text).strip()
     box = layout.box_of(line)
+    figures = list(re.finditer(r"\S+", text))
+    if len(figures) > 1 and all(shape(f.group()) for f in figures):
+        return [_cell(line, _slice(box, text, f.start(), f.end()), f.group()) for f in figures]
     tail = _TRAILING_FIGURE.search(text)
     if tail and normalise_share(tail.group()) is not None:
-        widths = [_width(ch) for ch in text]
-        x = box.left + box.width * sum(widths[: tail.start()]) / sum(widths)
-        head = _cell(line, Box(box.left, box.top, x, box.bottom), text[: tail.start()])
+        head = _cell(line, _slice(box, text, 0, tail.start()), text[: tail.start()])
         if not head.kinds and head.label:
-            return [head, _cell(line, Box(x, box.top, box.right, box.bottom), tail.group())]
+            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group())]
     cell = _cell(line, box, text)
     return [cell] if cell.label or cell.value else []
+
+
+def _slice(box: Box, text: str, start: int, end: int) -> Box:
+    """The part of `box` that text[start:end] covers, by character widths."""
+    widths = [_width(ch) for ch in text]
+    total = sum(widths)
+    left = box.left + box.width * sum(widths[:start]) / total
+    right = box.left + box.width * sum(widths[:end]) / total
+    return Box(left, box.top, right, box.bottom)
 
 
 def _width(char: str) -> float:
@@ -107,6 +118,7 @@ def _width(char: str) -> float:
 
 
 def _cell(line: OcrLine, box: Box, text: str) -> _Cell:
+    text = LEADER.sub(" ", text).strip()
     start = _VALUE_START.search(text)
     head, value = (text[: start.start()], text[start.start() :].strip()) if start else (text, "")
     label = clean(head)
@@ -150,16 +162,15 @@ def _alternating(row: list[_Cell]) -> bool:
 
 def _stacked(grid: list[list[_Cell]], r: int, j: int, is_header: bool) -> list[_Pair]:
     """Under a combined header (`持仓/可用`) each cell holds two values, one above the other: upper for the
-    first part, lower for the second. An odd number of lines in the column leaves the pairing unknown."""
+    first part, lower for the second (a name has no figure: under `名称/代码` every line counts). An odd
+    number of lines in the column leaves the pairing unknown."""
     header = grid[r][j]
     column = _column(grid, r, j, is_header, rows_down=None if is_header else 2)
+    if "name" not in header.kinds:
+        column = [cell for cell in column if cell.is_value]
     if len(column) % 2:
         return []
-    return [
-        _Pair(header, cell, header.kinds[i % 2], "stacked")
-        for i, cell in enumerate(column)
-        if cell.is_value or header.kinds[i % 2] == "name"
-    ]
+    return [_Pair(header, cell, header.kinds[i % 2], "stacked") for i, cell in enumerate(column)]
 
 
 def _column(grid: list[list[_Cell]], r: int, j: int, is_header: bool, rows_down: int | None = 1) -> list[_Cell]:

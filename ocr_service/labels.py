@@ -37,12 +37,14 @@ _ENDING: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 # (`您的验证码是123456`, `邮编：100032`, `工单 123456`).
 NOT_CODE = re.compile(r"验证码|邀请码|推荐码|动态码|密码|邮编|邮政编码|工单|订单|流水|客户号|网点|账号|账户|卡号|手机|电话|热线|客服")
 
-_STRIP = re.compile(r"\((份|元|股|%)\)|[.…·・。_\-—–~]{2,}|[\s:：()（）\[\]【】<>《》|]|[.…]$")
+# Dot leaders between a label and its value (`持有份额 ........ 1,234.56`), as OCR reads them.
+LEADER = re.compile(r"[.…·・。_\-—–~]{2,}")
+_STRIP = re.compile(r"\((份|元|股|%)\)|[\s:：()（）\[\]【】<>《》|]|[.…]$")
 
 
 def clean(head: str) -> str:
     """A cell's text before its first figure, as a label: `持有份额(份)：` -> `持有份额`."""
-    return _STRIP.sub("", head)
+    return _STRIP.sub("", LEADER.sub("", head))
 
 
 def kinds(label: str) -> tuple[Kind, ...]:

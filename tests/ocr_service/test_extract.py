@@ -103,6 +103,13 @@ def test_broker_name_run_into_the_next_column_by_ocr():
     assert answer(header + data) == ("510300", "20000", True)
 
 
+def test_broker_figures_read_as_one_line_are_cut_into_columns():
+    header = page(("代码", "名称", "持仓", "可用", "市值"))
+    merged = OcrLine("20,000 18,000 80,000.00", 0.95, ((330, 70), (700, 70), (700, 100), (330, 100)))
+    data = [line("510300", 72, 1, align="center"), line("沪深300ETF", 216, 1, align="center"), merged]
+    assert answer(header + data) == ("510300", "18000", True)
+
+
 def test_broker_table_with_several_positions_is_not_an_answer():
     lines = page(
         ("证券代码", "证券名称", "持仓数量", "可用数量", "参考市值"),
@@ -253,6 +260,12 @@ def test_stacked_values_under_combined_headers():
     }
 
 
+def test_stacked_values_with_a_footer_under_the_table():
+    top = ("名称/代码", "持仓/可用", "市值/盈亏")
+    lines = page(top, ("沪深300ETF", "20,000", "50,870.00"), ("510300", "18,000", "+1,234.56"), "没有更多了")
+    assert answer(lines) == ("510300", "18000", True)
+
+
 def test_a_combined_header_with_one_line_under_it_pairs_nothing():
     lines = page(("名称/代码", "持仓/可用", "市值/盈亏"), ("沪深300ETF 510300", "20,000", "50,870.00"))
     assert extract(lines).shares == ()
@@ -260,6 +273,7 @@ def test_a_combined_header_with_one_line_under_it_pairs_nothing():
 
 def test_dot_leaders_between_label_and_value():
     assert answer(page("易方达蓝筹精选混合(005827)", "持有份额 ........ 1,234.56")) == ("005827", "1234.56", True)
+    assert answer(page("易方达蓝筹精选混合(005827)", "持有份额 ---------1,234.56")) == ("005827", "1234.56", True)
     rows = [("基金代码……", "161725"), ("可用份额…………", "8,000.00")]
     lines = [line("基金详情", 30, 0)]
     for r, (label, value) in enumerate(rows, start=1):
