@@ -17,9 +17,10 @@ Kind = Literal[
 ]
 SHARE_KINDS: tuple[Kind, ...] = ("available", "held")
 
+AVAILABLE = re.compile(r"可用(份额|数量)?|可赎回?份额|可卖(份额|数量)?")
 _WHOLE: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("other_share", re.compile(r"(冻结|在途|赎回中|确认中|申购中)份额")),
-    ("available", re.compile(r"可用(份额|数量)?|可赎回?份额|可卖(份额|数量)?")),
+    ("available", AVAILABLE),
     ("held", re.compile(r"(持有|持仓)?份额|持仓(数量)?|持有(数量|份数)|总份额")),
     ("code", re.compile(r"(基金|产品|证券)?代码")),
     ("name", re.compile(r"(基金|产品|证券)?名称")),

@@ -96,7 +96,7 @@ async def test_corrections_need_a_valid_api_key(service: Service) -> None:
 
 
 async def test_concurrent_corrections_all_land_in_order_and_the_last_one_wins(service: Service) -> None:
-    url = await recognised(service, "000000", "0.00")
+    url = await recognised(service, "000001", "0.50")
     shares = [f"{n}.00" for n in range(1, 21)]
     replies = await asyncio.gather(*(service.correct(url, "161725", share) for share in shares))
     assert {reply.status for reply in replies} == {200}, [r.body for r in replies if r.status != 200]
@@ -105,7 +105,7 @@ async def test_concurrent_corrections_all_land_in_order_and_the_last_one_wins(se
     history = final.body["history"]
     assert len(history) == 20
     assert sorted(entry["new"]["hold_share"] for entry in history) == sorted(shares)
-    assert history[0]["old"]["hold_share"] == "0.00"
+    assert history[0]["old"]["hold_share"] == "0.50"
     for before, after in pairwise(history):
         assert after["old"] == before["new"]  # each saw the one before it: none lost or overwritten
         assert after["at"] >= before["at"]
