@@ -116,6 +116,7 @@ def create_app(
             ocr=ctx.ocr,
             metrics=ctx.metrics,
             answers=ctx.answers,
+            threshold=ctx.config.decision.threshold,
             ner=ctx.ner,
         )
 
@@ -206,7 +207,9 @@ async def reprocess_stored(config: Settings, args: argparse.Namespace) -> None:
     engine = database(config)
     reader = await _ner_reader(config.ner) if config.ner.enabled else None
     try:
-        tally = await reprocess(engine, ner=reader, since=args.since, unflagged_only=args.where == "unflagged")
+        tally = await reprocess(
+            engine, ner=reader, threshold=config.decision.threshold, since=args.since, unflagged_only=args.where == "unflagged"
+        )
     finally:
         if reader is not None:
             await reader.batcher.close()

@@ -52,10 +52,22 @@ def schemas(settings: Settings) -> dict[str, Any]:
         },
         "Answer": {
             "type": "object",
-            "required": ["flag", "data", "source", "corrected", "ocr", "correction", "image_url", "lines"],
+            "required": ["flag", "data", "confidence", "needs_review", "reasons", "source", "corrected", "ocr", "correction", "image_url", "lines"],
             "properties": {
                 "flag": {"type": "boolean", "description": "true when data holds a fund code and a share"},
                 "data": _values,
+                "confidence": {
+                    "type": "object",
+                    "nullable": True,
+                    "description": "how sure the OCR answer is of each field, 0-1; flag needs both at decision.threshold",
+                    "properties": {"fund_code": {"type": "number"}, "hold_share": {"type": "number"}},
+                },
+                "needs_review": {"type": "boolean", "description": "the OCR answer was not sure and nobody corrected it yet"},
+                "reasons": {
+                    "type": "array",
+                    "items": _str,
+                    "description": "why a field was unsure, e.g. no_share_label, competing_codes, rules_model_disagree",
+                },
                 "source": {"type": "string", "enum": ["ocr", "stored"]},
                 "corrected": {"type": "boolean"},
                 "ocr": {

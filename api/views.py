@@ -13,7 +13,9 @@ _LISTED_KEYS = ("flag", "data", "corrected", "correction", "image_url", "url_typ
 
 
 def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
-    """The answer to a caller: `data` holds the corrected values when staff corrected it, else the OCR's."""
+    """The answer to a caller: `data` holds the corrected values when staff corrected it, else the OCR's.
+    `confidence` is the OCR answer's (null for answers stored before confidences); a corrected answer no
+    longer needs review."""
     correction = None
     if result.corrected:
         correction = {
@@ -25,6 +27,9 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
     return {
         "flag": result.corrected or result.flag,
         "data": {"fund_code": result.effective_fund_code, "hold_share": result.effective_hold_share},
+        "confidence": result.confidence,
+        "needs_review": result.needs_review and not result.corrected,
+        "reasons": result.findings.get("reasons", []),
         "source": source,
         "corrected": result.corrected,
         "ocr": {

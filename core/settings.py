@@ -160,6 +160,14 @@ class NerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionSettings:
+    threshold: float = 0.9
+
+    def __post_init__(self) -> None:
+        _require(0.0 < self.threshold <= 1.0, "decision.threshold", "must be in (0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
 class AuthSettings:
     api_keys: Mapping[str, str] = field(default_factory=dict)
     require_for: Literal["corrections", "all"] = "corrections"
@@ -184,6 +192,7 @@ class Settings:
     download: DownloadSettings = field(default_factory=DownloadSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     ner: NerSettings = field(default_factory=NerSettings)
+    decision: DecisionSettings = field(default_factory=DecisionSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
 

@@ -48,6 +48,8 @@ class NewResult:
     flag: bool
     fund_code: str
     hold_share: str
+    confidence: dict[str, float] | None  # None: stored before answers had confidences
+    needs_review: bool
     ocr_model: str
     ner_model: str | None
     ocr_seconds: float
@@ -152,6 +154,8 @@ async def set_decision(
     flag: bool,
     fund_code: str,
     hold_share: str,
+    confidence: dict[str, float],
+    needs_review: bool,
     entities: list[dict[str, Any]],
     findings: dict[str, Any],
     ner_model: str | None,
@@ -165,6 +169,8 @@ async def set_decision(
             flag=flag,
             fund_code=fund_code,
             hold_share=hold_share,
+            confidence=confidence,
+            needs_review=needs_review,
             entities=entities,
             findings=findings,
             ner_model=ner_model,

@@ -1,68 +1,150 @@
-"""The answer for one page, decided from the extraction rules and the NER entities of the same OCR text.
+"""The answer for one page, from the extraction rules and the NER entities of the same OCR lines, with how
+sure each field is.
 
-Policy (pure: no I/O, same inputs -> same answer):
+Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
 
-1. The rules flagged (they found exactly one fund code and one share): their answer stands.
-   `source` is "both" when the model singles out the same code and the same share, else "rules".
-2. Otherwise each field is filled on its own:
-   - fund code: the model's FUND_CODE entities, normalised to six digits (look-alike letters read as
-     digits, e.g. O -> 0, l -> 1), must agree on one value; only if the model tagged no code at all does a
-     single code candidate of the rules count;
-   - share: the model's AVAILABLE_SHARE entities, normalised, must agree on one value; if it tagged none,
-     its HOLD_SHARE entities must (available wins over held, as the back office keys it in); only if the
-     model tagged no share at all does a single share candidate of the rules count.
-   With both fields: `flag` is true and `source` says where the fields came from ("ner" when both came
-   from the model, "both" when one came from each). Without both: no answer (flag false, empty fields,
-   `source` "rules"), exactly as when the rules fail alone.
-Several different values of a field (a list of funds, two share figures) never produce an answer.
+- The rules' support (`ocr_service.support`): each distinct value's confidence from its pairings, the
+  OCR confidence of its lines and its rivals.
+- The model's value: the one value its entities agree on (FUND_CODE normalised to six digits, look-alike
+  letters read as digits, e.g. O -> 0; AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero
+  that is no code on the page), trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
+- Shares are combined per kind (available with AVAILABLE_SHARE, held with HOLD_SHARE); the available
+  figure wins when either side found one.
+- Combined:
+  - the model tagged nothing of the kind: the rules' best value and confidence;
+  - the rules found nothing: the model fills the field at its own confidence;
+  - the model's value is one of the rules' values: two readings of it, `1 − (1 − rules)(1 − model)`,
+    times `1 − its strongest rival` (so a confident model overrules unsure rules, a weak free code, but
+    never singles out one fund of a list);
+  - otherwise (another value than the rules', or several model values) they disagree: no answer, ever.
+- `flag` is true only when both fields reach `threshold`, nothing disagrees and the page's orientation
+  was sure; then `fund_code` and `hold_share` hold the values, else empty strings.
+  `needs_review` is the opposite of `flag`; `reasons` say why a field is unsure.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ner_service.types import Entity
-from ocr_service.numbers import normalise_share
-from ocr_service.types import Extraction
+from ocr_service.numbers import normalise_share, shape
+from ocr_service.support import Support, ocr_trust, support
+from ocr_service.types import Extraction, OcrLine
 
 Source = Literal["rules", "ner", "both"]
 CODE_LOOK_ALIKES = str.maketrans(
     {"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
 )
+# How far a single value the model tagged is trusted on its own; chosen with the threshold on the tuning
+# seed (docs/benchmarks.md): alone it stays under the threshold, beside the rules it lifts them over.
+MODEL_TRUST = 0.85
+DISAGREE = "rules_model_disagree"
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldDecision:
+    value: str | None
+    confidence: float
+    source: Source
+    reasons: tuple[str, ...] = ()
+    disagree: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The decided fund code and share (empty unless `flag`), and which side supplied them."""
+    """The decided fund code and share (empty unless `flag`), how sure each is, which side supplied them."""
 
     fund_code: str
     hold_share: str
     flag: bool
     source: Source
+    confidence: dict[str, float] = field(default_factory=lambda: {"fund_code": 0.0, "hold_share": 0.0})
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        return not self.flag
 
 
-def decide(extraction: Extraction, entities: Sequence[Entity], text: str) -> Decision:
-    """Apply the policy of this module; entities that do not point into `text` (the OCR text) are ignored."""
+def decide(
+    extraction: Extraction,
+    entities: Sequence[Entity],
+    lines: Sequence[OcrLine],
+    *,
+    threshold: float,
+    orientation_unsure: bool = False,
+) -> Decision:
+    """Apply the policy of this module; entities that do not point into the lines' text are ignored."""
+    text = "\n".join(line.text for line in lines)
     entities = [e for e in entities if text[e.start : e.end] == e.text]
-    model_code = _single(entities, ("FUND_CODE",), _code)
-    model_share = _single(entities, ("AVAILABLE_SHARE",), normalise_share)
-    if not _tagged(entities, ("AVAILABLE_SHARE",)):
-        model_share = _single(entities, ("HOLD_SHARE",), normalise_share)
-    if extraction.flag:
-        agrees = model_code == extraction.fund_code and model_share == normalise_share(extraction.hold_share)
-        return Decision(extraction.fund_code, extraction.hold_share, True, "both" if agrees else "rules")
-    code, code_from_model = _field(model_code, _tagged(entities, ("FUND_CODE",)), extraction.fund_codes, _code)
-    share, share_from_model = _field(
-        model_share, _tagged(entities, ("AVAILABLE_SHARE", "HOLD_SHARE")), extraction.shares, normalise_share
+    trust = _line_trust(lines)
+    codes = support(extraction, "fund_code")
+    code = _combine(codes, _model(entities, ("FUND_CODE",), _code, trust))
+    codes_seen = set(extraction.fund_codes) | {v for e in entities if e.type == "FUND_CODE" if (v := _code(e.text))}
+    held, available = (
+        _combine(support(extraction, "hold_share", label=kind), _model(entities, (tag,), lambda t: _share(t, codes_seen), trust))
+        for kind, tag in (("held", "HOLD_SHARE"), ("available", "AVAILABLE_SHARE"))
     )
-    if code is None or share is None:
-        return Decision("", "", False, "rules")
-    if code_from_model and share_from_model:
-        return Decision(code, share, True, "ner")
-    return Decision(code, share, True, "both" if code_from_model or share_from_model else "rules")
+    share = available if available.value or available.disagree else held
+    reasons = [r for f in (code, share) if f.disagree or f.confidence < threshold for r in f.reasons]
+    if held.disagree or available.disagree:
+        reasons.append(DISAGREE)
+    if orientation_unsure:
+        reasons.append("orientation_unsure")
+    confidence = {"fund_code": round(code.confidence, 4), "hold_share": round(share.confidence, 4)}
+    sources = {code.source, share.source}
+    source: Source = sources.pop() if len(sources) == 1 else "both"
+    if code.value and share.value and not reasons:
+        return Decision(code.value, share.value, True, source, confidence)
+    return Decision("", "", False, source, confidence, tuple(dict.fromkeys(reasons)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    """What the model tagged for a field: its values, and the one it singles out with its confidence."""
+
+    values: frozenset[str]
+    confidence: float
+
+    @property
+    def value(self) -> str | None:
+        return next(iter(self.values)) if len(self.values) == 1 else None
+
+
+def _combine(rules: Support, model: _Model) -> _FieldDecision:
+    values = list(rules.strengths)
+    if not model.values:
+        return _FieldDecision(rules.value, rules.confidence, "rules", rules.reasons)
+    if model.value is not None and not values:
+        return _FieldDecision(model.value, model.confidence, "ner", ("model_only",))
+    if model.value in values:
+        return _FieldDecision(model.value, rules.of(model.value, also=model.confidence), "both", rules.reasons)
+    return _FieldDecision(None, min(rules.confidence, model.confidence) / 2, "both", (DISAGREE,), disagree=True)
+
+
+def _model(entities: Sequence[Entity], types: tuple[str, ...], normalise, trust) -> _Model:
+    tagged = [(e, normalise(e.text)) for e in entities if e.type in types]
+    values = frozenset(v for _, v in tagged if v is not None)
+    if len(values) != 1:
+        return _Model(values, 0.0)
+    return _Model(values, MODEL_TRUST * min(trust(e) for e, v in tagged if v is not None))
+
+
+def _line_trust(lines: Sequence[OcrLine]):
+    """How far the OCR of the line an entity starts in is trusted (`ocr_service.support.ocr_trust`)."""
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line.text) + 1
+
+    def trust(entity: Entity) -> float:
+        index = max(i for i, start in enumerate(starts) if start <= entity.start)
+        return ocr_trust(lines[index].confidence)
+
+    return trust
 
 
 def _code(text: str) -> str | None:
@@ -70,21 +152,6 @@ def _code(text: str) -> str | None:
     return digits if re.fullmatch(r"[0-9]{6}", digits) else None
 
 
-def _tagged(entities: Sequence[Entity], types: tuple[str, ...]) -> bool:
-    return any(e.type in types for e in entities)
-
-
-def _single(entities: Sequence[Entity], types: tuple[str, ...], normalise) -> str | None:
-    """The one normalised value the entities of `types` agree on, else None."""
-    values = {normalise(e.text) for e in entities if e.type in types}
-    return values.pop() if len(values) == 1 and None not in values else None
-
-
-def _field(model_value: str | None, model_tagged: bool, candidates: Sequence[str], normalise) -> tuple[str | None, bool]:
-    """The model's value; the rules' single candidate only when the model tagged nothing of the kind."""
-    if model_value is not None:
-        return model_value, True
-    if model_tagged:
-        return None, False
-    values = {normalise(c) for c in candidates}
-    return (values.pop(), False) if len(values) == 1 and None not in values else (None, False)
+def _share(text: str, codes: set[str]) -> str | None:
+    value = normalise_share(text)
+    return value if value is not None and value not in codes and shape(text) == "figure" and float(value) > 0 else None

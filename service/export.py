@@ -26,7 +26,7 @@ from db import results
 from db.engine import transaction
 from db.results import StoredResult
 from ner_service import bio
-from ocr_service.extract import AVAILABLE
+from ocr_service.labels import AVAILABLE
 from ocr_service.numbers import normalise_share
 from service.decide import CODE_LOOK_ALIKES
 

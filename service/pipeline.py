@@ -59,9 +59,11 @@ class ScreenshotService:
         ocr: Recognizer,
         metrics: Metrics,
         answers: AnswerCache,
+        threshold: float,
         ner: NerStep | None = None,
     ) -> None:
         self._engine = engine
+        self._threshold = threshold
         self._answers = answers
         self._downloader = downloader
         self._ocr = ocr
@@ -98,8 +100,8 @@ class ScreenshotService:
             raise
         self._metrics.download_seconds.observe(time.perf_counter() - started)
         ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
-        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner), "NER")
-        decided = reading.decided
+        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold), "NER")
+        decided = reading.decision
         now = utcnow()
         new = results.NewResult(
             url=url,
@@ -115,6 +117,8 @@ class ScreenshotService:
             flag=decided.flag,
             fund_code=decided.fund_code,
             hold_share=decided.hold_share,
+            confidence=decided.confidence,
+            needs_review=decided.needs_review,
             ocr_model=self._ocr.version,
             ner_model=self._ner.version if self._ner is not None else None,
             ocr_seconds=ocr.seconds,

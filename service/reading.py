@@ -1,4 +1,5 @@
-"""One page's answer from its OCR lines: the rules, then the model beside them (when there is one).
+"""One page's answer from its OCR lines: the rules and the model beside them (when there is one), then the
+policy of service.decide.
 
 The pipeline reads each new image this way, and `reprocess` reads stored pages again the same way, from
 the lines kept in the database, without downloading or recognising anything.
@@ -14,42 +15,44 @@ from db.results import StoredResult
 from ner_service.types import Entity
 from ocr_service.extract import extract
 from ocr_service.types import Extraction, OcrLine, OcrResult
+from service.decide import Decision, decide
 
 
 class NerStep(Protocol):
-    """The NER seam: reads the page beside the rules' answer; returns the decided answer, the entities and
-    which side decided ("rules", "ner" or "both")."""
+    """The NER seam (service.ner.NerReader): the entities of one page's OCR text."""
 
     version: str
 
-    async def __call__(self, ocr: OcrResult, rules: Extraction) -> tuple[Extraction, Sequence[Entity], str]: ...
+    async def __call__(self, text: str) -> Sequence[Entity]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What was decided, what the rules found, the model's entities, and which side decided."""
+    """What was decided (and how sure), what the rules found, and the model's entities."""
 
-    decided: Extraction
+    decision: Decision
     rules: Extraction
     entities: Sequence[Entity]
-    decided_by: str
 
     @property
     def findings(self) -> dict[str, Any]:
-        return {"fund_codes": list(self.rules.fund_codes), "shares": list(self.rules.shares), "decided_by": self.decided_by}
+        return {
+            "fund_codes": list(self.rules.fund_codes),
+            "shares": list(self.rules.shares),
+            "decided_by": self.decision.source,
+            "reasons": list(self.decision.reasons),
+        }
 
     @property
     def entities_json(self) -> list[dict[str, Any]]:
         return [asdict(entity) for entity in self.entities]
 
 
-async def read_page(ocr: OcrResult, ner: NerStep | None) -> Reading:
-    """Apply the rules to the page's lines, and the model and the policy (service.decide) when `ner` is given."""
+async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float) -> Reading:
+    """Apply the rules to the page's lines and, when `ner` is given, the model to its text; then decide."""
     rules = extract(ocr.lines)
-    if ner is None:
-        return Reading(rules, rules, (), "rules")
-    decided, entities, decided_by = await ner(ocr, rules)
-    return Reading(decided, rules, entities, decided_by)
+    entities = await ner(ocr.text) if ner is not None else ()
+    return Reading(decide(rules, entities, ocr.lines, threshold=threshold), rules, entities)
 
 
 def line_json(line: OcrLine) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Stored answers decided again from their stored OCR lines, with the rules and the model of today.
 
-No image is downloaded or recognised. Only the OCR side of a row changes (its decided answer, entities,
-findings and the NER model's name); a staff correction beside it is never touched, so what a corrected
+No image is downloaded or recognised. Only the OCR side of a row changes (its decided answer, confidence,
+entities, findings and the NER model's name); a staff correction beside it is never touched, so what a corrected
 result answers stays exactly as it was.
 """
 
@@ -22,7 +22,7 @@ KINDS = ("unchanged", "newly_flagged", "unflagged", "values_changed")
 
 
 async def reprocess(
-    engine: AsyncEngine, *, ner: NerStep | None, since: datetime | None = None, unflagged_only: bool = False
+    engine: AsyncEngine, *, ner: NerStep | None, threshold: float, since: datetime | None = None, unflagged_only: bool = False
 ) -> Counter[str]:
     """Decide every stored row created since `since` again (only unflagged ones with `unflagged_only`);
     how many answers changed, by kind (KINDS)."""
@@ -30,13 +30,13 @@ async def reprocess(
         rows = await results.list_results(conn, since=since, flag=False if unflagged_only else None)
     tally: Counter[str] = Counter({kind: 0 for kind in KINDS})
     for row in rows:
-        reading = await read_page(stored_page(row), ner)
+        reading = await read_page(stored_page(row), ner, threshold=threshold)
         tally[change_of(row, reading)] += 1
         entities = reading.entities_json
         model = ner.version if ner is not None else None
-        decided = reading.decided
-        same = (decided.flag, decided.fund_code, decided.hold_share, entities, reading.findings, model) == (
-            row.flag, row.fund_code, row.hold_share, row.entities, row.findings, row.ner_model,
+        decided = reading.decision
+        same = (decided.flag, decided.fund_code, decided.hold_share, decided.confidence, entities, reading.findings, model) == (
+            row.flag, row.fund_code, row.hold_share, row.confidence, row.entities, row.findings, row.ner_model,
         )  # fmt: skip
         if same:
             continue
@@ -47,6 +47,8 @@ async def reprocess(
                 flag=decided.flag,
                 fund_code=decided.fund_code,
                 hold_share=decided.hold_share,
+                confidence=decided.confidence,
+                needs_review=decided.needs_review,
                 entities=entities,
                 findings=reading.findings,
                 ner_model=model,
@@ -57,7 +59,7 @@ async def reprocess(
 
 def change_of(row: results.StoredResult, reading: Reading) -> str:
     """How the answer a row gave changes with `reading` (one of KINDS)."""
-    new = reading.decided
+    new = reading.decision
     if new.flag != row.flag:
         return "newly_flagged" if new.flag else "unflagged"
     if new.flag and (new.fund_code, normalise_share(new.hold_share)) != (row.fund_code, normalise_share(row.hold_share)):

@@ -45,10 +45,11 @@ async def test_a_correction_is_stored_beside_the_ocr_values_and_wins_on_the_next
 
 async def test_a_correction_can_give_an_answer_the_ocr_could_not(service: Service) -> None:
     url = service.host.put(f"no-holding-{uuid.uuid4().hex}.png", blank_png())
-    assert (await service.ocr_handler(url)).body["flag"] is False
+    assert (await service.ocr_handler(url)).body["needs_review"] is True
     reply = await service.correct(url, "000001", "0")
     assert reply.status == 200
     assert reply.body["flag"] is True and reply.body["ocr"]["flag"] is False
+    assert reply.body["needs_review"] is False  # a clerk has looked
     assert reply.body["history"][0]["old"] == {"fund_code": "", "hold_share": ""}
 
 
@@ -95,7 +96,7 @@ async def test_corrections_need_a_valid_api_key(service: Service) -> None:
 
 
 async def test_concurrent_corrections_all_land_in_order_and_the_last_one_wins(service: Service) -> None:
-    url = await recognised(service, "000000", "0.00")
+    url = await recognised(service, "000001", "0.50")
     shares = [f"{n}.00" for n in range(1, 21)]
     replies = await asyncio.gather(*(service.correct(url, "161725", share) for share in shares))
     assert {reply.status for reply in replies} == {200}, [r.body for r in replies if r.status != 200]
@@ -104,7 +105,7 @@ async def test_concurrent_corrections_all_land_in_order_and_the_last_one_wins(se
     history = final.body["history"]
     assert len(history) == 20
     assert sorted(entry["new"]["hold_share"] for entry in history) == sorted(shares)
-    assert history[0]["old"]["hold_share"] == "0.00"
+    assert history[0]["old"]["hold_share"] == "0.50"
     for before, after in pairwise(history):
         assert after["old"] == before["new"]  # each saw the one before it: none lost or overwritten
         assert after["at"] >= before["at"]

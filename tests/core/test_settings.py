@@ -67,6 +67,8 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_DOWNLOAD__MAX_REDIRECTS": "50"}, "download.max_redirects"),
         ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
         ({"FUNDOCR_OCR__MAX_SIDE": "1000"}, "ocr.max_side"),
+        ({"FUNDOCR_DECISION__THRESHOLD": "0"}, "decision.threshold"),
+        ({"FUNDOCR_DECISION__THRESHOLD": "1.5"}, "decision.threshold"),
         ({"FUNDOCR_AUTH__API_KEYS__OPS": "short"}, "auth.api_keys.ops"),
         ({"FUNDOCR_AUTH__REQUIRE_FOR": "some"}, "auth.require_for"),
         ({"FUNDOCR_LOGGING__LEVEL": "LOUD"}, "logging.level"),
