@@ -59,7 +59,7 @@ def listed_view(listed: Listed) -> dict[str, Any]:
         "id": listed.result.id,
         **{key: full[key] for key in _LISTED_KEYS},
         "needs_review": listed.needs_review,
-        "confidence": confidence_of(listed.result),
+        "confidence": full["confidence"],
     }
 
 
@@ -68,20 +68,8 @@ def detail_view(listed: Listed, history: list[Correction]) -> dict[str, Any]:
         "id": listed.result.id,
         **result_view(listed.result, source="stored"),
         "needs_review": listed.needs_review,
-        "confidence": confidence_of(listed.result),
         "history": [correction_view(item) for item in history],
     }
-
-
-def confidence_of(result: StoredResult) -> dict[str, float | None]:
-    """How sure the answer is of each field. Until answers carry a confidence of their own: the OCR's
-    confidence in the line the value was read from (None for an empty field, or one no line holds)."""
-
-    def line_confidence(value: str) -> float | None:
-        found = [line["confidence"] for line in result.ocr_lines if value and value in line["text"].replace(",", "")]
-        return min(found) if found else None
-
-    return {"fund_code": line_confidence(result.fund_code), "hold_share": line_confidence(result.hold_share)}
 
 
 def correction_view(correction: Correction) -> dict[str, Any]:

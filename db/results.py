@@ -183,13 +183,17 @@ async def set_decision(
 
 
 def _unsure() -> ColumnElement[bool]:
-    """Answers a person should check: for now every unflagged one (a stored confidence will refine this)."""
-    return results.c.flag.is_(False)
+    """Answers a person should check: unflagged, or below the confidence threshold (stored so)."""
+    return results.c.needs_review.is_(True)
 
 
 def _confidence() -> ColumnElement[float]:
-    """The review queue's sort key, lowest first: for now unflagged (0) before flagged (1)."""
-    return case((results.c.flag.is_(True), 1.0), else_=0.0)
+    """The review queue's sort key, lowest first: the less sure of the two fields (0 for answers stored
+    before confidences). `+ 0` makes MariaDB's JSON text a number, as SQLite's already is."""
+    code, share = (
+        func.coalesce(func.json_extract(results.c.confidence, f"$.{name}") + 0, 0.0) for name in ("fund_code", "hold_share")
+    )
+    return case((code < share, code), else_=share)
 
 
 def _reviewed() -> ColumnElement[bool]:
@@ -256,7 +260,7 @@ def _after(order: str, position: ListPosition) -> ColumnElement[bool]:
 
 
 def _position(order: str, row: RowMapping) -> ListPosition:
-    return (row["id"],) if order == "newest" else (row["confidence"], row["id"])
+    return (row["id"],) if order == "newest" else (row["rank"], row["id"])
 
 
 async def list_page(
@@ -264,7 +268,7 @@ async def list_page(
 ) -> tuple[list[Listed], ListPosition | None]:
     """Up to `limit` results in `order` ("newest" first, or lowest "confidence" first), after `after`;
     and the position to continue from, or None when this page is the last."""
-    query = select(*_COLUMNS, _needs_review().label("needs_review"), _confidence().label("confidence"))
+    query = select(*_COLUMNS, _needs_review().label("waiting"), _confidence().label("rank"))
     conditions = _conditions(where)
     if after is not None:
         conditions.append(_after(order, after))
@@ -278,7 +282,7 @@ async def get_listed(conn: AsyncConnection, *, result_id: int) -> Listed | None:
     """One result by id, with whether it waits for review."""
     if not 0 < result_id <= ID_MAX:
         return None
-    query = select(*_COLUMNS, _needs_review().label("needs_review")).where(results.c.id == result_id)
+    query = select(*_COLUMNS, _needs_review().label("waiting")).where(results.c.id == result_id)
     row = (await conn.execute(query)).mappings().first()
     return _listed(row) if row else None
 
@@ -290,5 +294,5 @@ async def count(conn: AsyncConnection, *, where: ResultFilter) -> int:
 
 def _listed(row: RowMapping) -> Listed:
     return Listed(
-        result=StoredResult(**{name: row[name] for name in _NAMES}), needs_review=bool(row["needs_review"])
+        result=StoredResult(**{name: row[name] for name in _NAMES}), needs_review=bool(row["waiting"])
     )

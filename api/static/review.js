@@ -167,8 +167,9 @@ function renderDetail(detail) {
   $("image-url").textContent = detail.image_url;
   renderImage(detail);
   const suggested = suggestions(detail);
-  setField("fund-code", suggested.fund_code, detail.confidence.fund_code);
-  setField("hold-share", suggested.hold_share, detail.confidence.hold_share);
+  const confidence = detail.confidence || {}; // none for answers stored before confidences
+  setField("fund-code", suggested.fund_code, confidence.fund_code);
+  setField("hold-share", suggested.hold_share, confidence.hold_share);
   clearErrors();
   renderCandidates(detail);
   renderHoldings(detail);

@@ -134,7 +134,8 @@ async def test_one_result_holds_everything_stored_and_its_history(service: Servi
     assert detail["image"]["width"] == 64 and detail["image"]["height"] == 48
     assert [line["text"] for line in detail["lines"]] == ["易方达消费行业 110022", "持有份额 1234.56"]
     assert all(len(line["box"]) == 4 for line in detail["lines"])
-    assert detail["confidence"] == {"fund_code": 0.98, "hold_share": 0.98}
+    answered = (await service.ocr_handler(listed["image_url"])).body
+    assert detail["confidence"] == answered["confidence"] and 0.5 < min(detail["confidence"].values()) <= 1.0
     assert detail["ocr"]["fund_codes"] == ["110022"] and detail["ocr"]["shares"] == ["1234.56"]
     assert detail["data"] == {"fund_code": "110022", "hold_share": "1300"}
     assert [(h["old"]["hold_share"], h["new"]["hold_share"], h["author"]) for h in detail["history"]] == [
