@@ -152,3 +152,16 @@ async def test_an_unreachable_database_is_reported_as_unavailable(tmp_path: Path
                 await conn.exec_driver_sql("SELECT 1")
     finally:
         await engine.dispose()
+
+
+async def test_updated_at_changes_with_a_correction(engine: AsyncEngine) -> None:
+    url = unique_url()
+    async with transaction(engine, write=True) as conn:
+        assert await results.updated_at(conn, url_hash=results.url_hash(url)) is None
+        await results.insert_if_absent(conn, result=new_result(url))
+        stored = await results.get_by_url_hash(conn, url_hash=results.url_hash(url))
+        assert stored is not None
+        before = await results.updated_at(conn, url_hash=stored.url_hash)
+        assert before == stored.updated_at
+        await results.set_correction(conn, result_id=stored.id, fund_code="000001", hold_share="1", author=None, at=utcnow())
+        assert await results.updated_at(conn, url_hash=stored.url_hash) > before
