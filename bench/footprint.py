@@ -28,7 +28,14 @@ import psutil
 
 from bench.ocr_engine import memory_mb
 from bench.screens.render import render_set
-from bench.service_load import ROOT, ImageServer, free_port, send_all, server_processes, stop_group
+from bench.service_load import (
+    ROOT,
+    ImageServer,
+    free_port,
+    send_all,
+    server_processes,
+    stop_group,
+)
 
 POLL = 0.1
 TIMEOUT = 600

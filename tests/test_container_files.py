@@ -366,7 +366,7 @@ def test_the_replicas_profile_puts_two_replicas_behind_the_proxy(compose: dict[s
     source, target, mode = mount.split(":")
     assert (target, mode) == ("/etc/nginx/conf.d/default.conf", "ro")
     nginx = (REPO / source).read_text()
-    config = load_config(environ={key: str(value) for key, value in app["environment"].items()})
+    config = load_settings(environ={key: str(value) for key, value in app["environment"].items()})
     upstream = re.findall(r"^\s*server\s+([\w.-]+:\d+)", nginx, re.MULTILINE)
     assert upstream == [f"{name}:{config.server.port}" for name in ("app", "app-2")]
     (listen,) = re.findall(r"^\s*listen\s+(\d+);", nginx, re.MULTILINE)

@@ -11,7 +11,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from api.config import DEFAULT_PATH, load_config
+from core.settings import DEFAULT_PATH, load_settings
 from server import create_app, main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,7 +67,7 @@ def environment(kinds: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 def test_probes_hit_the_service_routes_on_its_port(kinds: dict[str, dict[str, Any]]) -> None:
     container = the_container(kinds["Deployment"])
-    config = load_config(environ=environment(kinds))
+    config = load_settings(environ=environment(kinds))
     routes = {"/" + route.path for route in create_app(config).router.routes if "GET" in route.methods}
     paths = {probe: container[probe]["httpGet"]["path"] for probe in ("startupProbe", "readinessProbe", "livenessProbe")}
     assert paths == {"startupProbe": "/ready", "readinessProbe": "/ready", "livenessProbe": "/health"}
@@ -105,7 +105,7 @@ def test_every_setting_is_a_key_of_config_yaml_the_loader_accepts(kinds: dict[st
         assert section in known, f"{name}: no section {section} in config.yaml"
         # api_keys.<name> names a client: its parent is the key config.yaml knows
         assert f"{section}.{rest[0]}" in known, f"{name}: no key {section}.{rest[0]} in config.yaml"
-    config = load_config(environ=env)  # an unknown name or a bad value raises ConfigError
+    config = load_settings(environ=env)  # an unknown name or a bad value raises ConfigError
     assert config.database.url.startswith("mysql+aiomysql://")
     assert config.auth.api_keys and config.auth.require_for == "all"
 
@@ -153,7 +153,7 @@ def test_service_pdb_and_autoscaler_point_at_the_deployment(kinds: dict[str, dic
 
 
 def test_resources_fit_the_engines_and_the_database(kinds: dict[str, dict[str, Any]]) -> None:
-    config = load_config(environ=environment(kinds))
+    config = load_settings(environ=environment(kinds))
     resources = the_container(kinds["Deployment"])["resources"]
     assert float(resources["requests"]["cpu"]) == config.ocr.instances * config.ocr.threads_per_instance
     assert "cpu" not in resources["limits"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,7 @@ def test_each_migration_steps_up_and_down_keeping_the_rows_the_previous_release_
                 ),
                 {"hash": "a" * 64},
             )
-        for previous, revision in zip(revisions, revisions[1:]):
+        for previous, revision in pairwise(revisions):
             command.upgrade(config, revision)
             command.downgrade(config, previous)
             command.upgrade(config, revision)
