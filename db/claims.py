@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -42,3 +42,9 @@ async def renew(conn: AsyncConnection, *, url_hash: str, owner: str, until: date
 async def release(conn: AsyncConnection, *, url_hash: str, owner: str) -> None:
     """Drop `owner`'s claim (someone else's, taken over after a lapse, stays)."""
     await conn.execute(delete(claims).where(claims.c.url_hash == url_hash, claims.c.owner == owner))
+
+
+async def expiry(conn: AsyncConnection, *, url_hash: str) -> datetime | None:
+    """When the claim on a URL lapses, or None if nobody claims it."""
+    query = select(claims.c.expires_at).where(claims.c.url_hash == url_hash)
+    return (await conn.execute(query)).scalar_one_or_none()
