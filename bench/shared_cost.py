@@ -1,0 +1,133 @@
+"""What replicas share per request: the database work, measured in the database server's own CPU time.
+
+    python -m bench.shared_cost --urls 300 --concurrency 8 [--mysql [URL]]
+
+Runs the service's own ScreenshotService (claim, lookups, the one insert; the updated_at check on a
+remembered answer) in this process against a fresh database, for `urls` new URLs served from 127.0.0.1,
+with an OCR stand-in that answers at once: everything measured is what a request costs besides OCR. Then
+asks every URL again (answers remembered, each checked against its row). Prints, for both: requests/s of
+that path in one process, latency p50 / p99, and with MySQL the CPU seconds the MySQL server spent per
+request (from /proc, for the mariadbd or mysqld process) — the load each replica adds to the one component
+all replicas share (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+from PIL import Image
+
+from bench.service_load import DEFAULT_MYSQL, ROOT, ImageServer, fresh_store, percentile
+from core.settings import load_settings
+from db.engine import create_engine
+from ocr_service.types import OcrResult
+from service.answers import AnswerCache
+from service.claims import Claims
+from service.download import Downloader
+from service.metrics import Metrics
+from service.pipeline import ScreenshotService
+
+
+class Instant:
+    """An OCR stand-in that reads nothing, at once."""
+
+    version = "instant"
+    queue_depth = 0
+
+    async def recognize(self, image: bytes) -> OcrResult:
+        return OcrResult(lines=(), width=1, height=1)
+
+    def close(self) -> None:
+        pass
+
+
+def database_process() -> psutil.Process | None:
+    found = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("mariadbd", "mysqld")]
+    return found[0] if len(found) == 1 else None
+
+
+def cpu_seconds(process: psutil.Process | None) -> float:
+    if process is None:
+        return 0.0
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+async def timed_all(service: ScreenshotService, urls: list[str], concurrency: int) -> tuple[float, list[float]]:
+    """Every URL answered, `concurrency` at a time: wall seconds and each latency."""
+    queue, latencies = list(reversed(urls)), []
+
+    async def caller() -> None:
+        while queue:
+            url = queue.pop()
+            began = time.perf_counter()
+            await service.answer(url, "oss")
+            latencies.append(time.perf_counter() - began)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(concurrency)))
+    return time.perf_counter() - began, latencies
+
+
+async def measure(database_url: str, urls: list[str], concurrency: int) -> None:
+    settings = load_settings(
+        None, {"FUNDOCR_DATABASE__URL": database_url, "FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS": "true"}
+    )
+    db = settings.database
+    engine = create_engine(db.resolved_url, pool_size=db.pool_size, max_overflow=db.max_overflow)
+    downloader = Downloader(settings.download)
+    service = ScreenshotService(
+        engine=engine,
+        downloader=downloader,
+        ocr=Instant(),
+        metrics=Metrics(),
+        answers=AnswerCache(size=settings.cache.size),
+        claims=Claims(engine, lease_seconds=settings.claims.lease_seconds, poll_seconds=settings.claims.poll_seconds),
+    )
+    server = database_process() if database_url.startswith("mysql") else None
+    try:
+        for label in ("new URLs (claim, download, store)", "remembered answers (updated_at check)"):
+            cpu = cpu_seconds(server)
+            wall, latencies = await timed_all(service, urls, concurrency)
+            spent = (cpu_seconds(server) - cpu) / len(urls) * 1000
+            print(
+                f"{label}: {len(urls) / wall:.0f} requests/s at concurrency {concurrency}; "
+                f"p50 {percentile(latencies, 50) * 1000:.2f} ms, p99 {percentile(latencies, 99) * 1000:.2f} ms"
+                + (f"; MySQL server CPU {spent:.2f} ms per request" if server else ""),
+                flush=True,
+            )
+    finally:
+        await downloader.close()
+        await engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--urls", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--mysql", nargs="?", const=DEFAULT_MYSQL, help=f"MySQL server (default {DEFAULT_MYSQL})")
+    options = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.2f}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="shared-cost-") as tmp:
+        folder = Path(tmp)
+        picture = io.BytesIO()
+        Image.new("RGB", (64, 48), "white").save(picture, "JPEG")
+        (folder / "page.jpg").write_bytes(picture.getvalue())
+        with ImageServer(folder) as images, fresh_store(folder, options.mysql) as store:
+            env = {**os.environ, "FUNDOCR_DATABASE__URL": store.service_url}
+            subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+            urls = [f"{images.url('page.jpg')}?n={n}" for n in range(options.urls)]
+            asyncio.run(measure(store.service_url, urls, options.concurrency))
+
+
+if __name__ == "__main__":
+    main()
