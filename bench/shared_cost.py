@@ -26,6 +26,7 @@ from pathlib import Path
 import psutil
 from PIL import Image
 
+from bench.footprint import cpu_seconds
 from bench.service_load import DEFAULT_MYSQL, ROOT, ImageServer, fresh_store, percentile
 from core.settings import load_settings
 from db.engine import create_engine
@@ -53,13 +54,6 @@ class Instant:
 def database_process() -> psutil.Process | None:
     found = [p for p in psutil.process_iter(["name"]) if p.info["name"] in ("mariadbd", "mysqld")]
     return found[0] if len(found) == 1 else None
-
-
-def cpu_seconds(process: psutil.Process | None) -> float:
-    if process is None:
-        return 0.0
-    times = process.cpu_times()
-    return times.user + times.system
 
 
 async def timed_all(service: ScreenshotService, urls: list[str], concurrency: int) -> tuple[float, list[float]]:
@@ -94,11 +88,12 @@ async def measure(database_url: str, urls: list[str], concurrency: int) -> None:
         claims=Claims(engine, lease_seconds=settings.claims.lease_seconds, poll_seconds=settings.claims.poll_seconds),
     )
     server = database_process() if database_url.startswith("mysql") else None
+    pids = [server.pid] if server else []
     try:
         for label in ("new URLs (claim, download, store)", "remembered answers (updated_at check)"):
-            cpu = cpu_seconds(server)
+            cpu = cpu_seconds(pids)
             wall, latencies = await timed_all(service, urls, concurrency)
-            spent = (cpu_seconds(server) - cpu) / len(urls) * 1000
+            spent = (cpu_seconds(pids) - cpu) / len(urls) * 1000
             print(
                 f"{label}: {len(urls) / wall:.0f} requests/s at concurrency {concurrency}; "
                 f"p50 {percentile(latencies, 50) * 1000:.2f} ms, p99 {percentile(latencies, 99) * 1000:.2f} ms"

@@ -29,10 +29,10 @@ from db.results import url_hash
 from tests.support.databases import mysql_database
 from tests.support.image_host import ImageHost
 from tests.support.images import screenshot
+from tests.support.processes import API_KEY, service_environment
 from tests.support.servers import closed_port
 
 REPLICAS = 3
-API_KEY = "replica-key-0123456789"
 LEASE_SECONDS = 2  # claims.lease_seconds: how long a killed replica's claim may block its URL
 DOWNLOAD_SECONDS = 2  # how late the image host answers
 
@@ -44,19 +44,10 @@ class Replica:
 
 
 def environment(database_url: str, port: int) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FUNDOCR_")}
-    env.update(
-        FUNDOCR_DATABASE__URL=database_url,
-        FUNDOCR_SERVER__PORT=str(port),
-        FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS="true",  # the image host is on 127.0.0.1
-        FUNDOCR_OCR__INSTANCES="1",
-        FUNDOCR_NER__ENABLED="false",
-        FUNDOCR_AUTH__API_KEYS__BACKOFFICE=API_KEY,
-        FUNDOCR_CLAIMS__LEASE_SECONDS=str(LEASE_SECONDS),
-        FUNDOCR_LOGGING__LEVEL="WARNING",
-        OMP_NUM_THREADS="1",
-    )
-    return env
+    return service_environment(
+        database_url, SERVER__PORT=str(port), NER__ENABLED="false", CLAIMS__LEASE_SECONDS=str(LEASE_SECONDS),
+        LOGGING__LEVEL="WARNING",
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
