@@ -5,10 +5,11 @@
 Runs the service's own ScreenshotService (claim, lookups, the one insert; the updated_at check on a
 remembered answer) in this process against a fresh database, for `urls` new URLs served from 127.0.0.1,
 with an OCR stand-in that answers at once: everything measured is what a request costs besides OCR. Then
-asks every URL again (answers remembered, each checked against its row). Prints, for both: requests/s of
-that path in one process, latency p50 / p99, and with MySQL the CPU seconds the MySQL server spent per
-request (from /proc, for the mariadbd or mysqld process) — the load each replica adds to the one component
-all replicas share (docs/scaling.md).
+asks every URL again (answers remembered, each checked against its row), and once more with no answer
+memory (each row read whole). Prints, for each: requests/s of that path in one process, latency p50 / p99,
+CPU time per request of this process and, with MySQL, of the MySQL server (from /proc, for the mariadbd or
+mysqld process) — the load each replica adds to the one component all replicas share (docs/scaling.md).
+CPU time per request depends far less on other work on the machine than latency does.
 """
 
 from __future__ import annotations
@@ -79,27 +80,38 @@ async def measure(database_url: str, urls: list[str], concurrency: int) -> None:
     db = settings.database
     engine = create_engine(db.resolved_url, pool_size=db.pool_size, max_overflow=db.max_overflow)
     downloader = Downloader(settings.download)
-    service = ScreenshotService(
-        engine=engine,
-        downloader=downloader,
-        ocr=Instant(),
-        metrics=Metrics(),
-        answers=AnswerCache(size=settings.cache.size),
-        claims=Claims(engine, lease_seconds=settings.claims.lease_seconds, poll_seconds=settings.claims.poll_seconds),
-    )
+
+    def service(memory: int) -> ScreenshotService:
+        return ScreenshotService(
+            engine=engine,
+            downloader=downloader,
+            ocr=Instant(),
+            metrics=Metrics(),
+            answers=AnswerCache(size=memory),
+            claims=Claims(engine, lease_seconds=settings.claims.lease_seconds, poll_seconds=settings.claims.poll_seconds),
+        )
+
+    remembering = service(settings.cache.size)
+    phases = [
+        ("new URLs (claim, download, store)", remembering),
+        ("remembered answers (updated_at check)", remembering),
+        ("the same from the database (cache.size 0)", service(0)),
+    ]
     server = database_process() if database_url.startswith("mysql") else None
-    pids = [server.pid] if server else []
+    own = [os.getpid()]
     try:
-        for label in ("new URLs (claim, download, store)", "remembered answers (updated_at check)"):
-            cpu = cpu_seconds(pids)
-            wall, latencies = await timed_all(service, urls, concurrency)
-            spent = (cpu_seconds(pids) - cpu) / len(urls) * 1000
-            print(
+        for label, screenshots in phases:
+            cpu, server_cpu = cpu_seconds(own), cpu_seconds([server.pid] if server else [])
+            wall, latencies = await timed_all(screenshots, urls, concurrency)
+            ms = 1000 / len(urls)
+            line = (
                 f"{label}: {len(urls) / wall:.0f} requests/s at concurrency {concurrency}; "
-                f"p50 {percentile(latencies, 50) * 1000:.2f} ms, p99 {percentile(latencies, 99) * 1000:.2f} ms"
-                + (f"; MySQL server CPU {spent:.2f} ms per request" if server else ""),
-                flush=True,
+                f"p50 {percentile(latencies, 50) * 1000:.2f} ms, p99 {percentile(latencies, 99) * 1000:.2f} ms; "
+                f"CPU per request: this process {(cpu_seconds(own) - cpu) * ms:.2f} ms"
             )
+            if server:
+                line += f", MySQL server {(cpu_seconds([server.pid]) - server_cpu) * ms:.2f} ms"
+            print(line, flush=True)
     finally:
         await downloader.close()
         await engine.dispose()
