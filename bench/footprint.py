@@ -28,14 +28,9 @@ import psutil
 
 from bench.ocr_engine import memory_mb
 from bench.screens.render import render_set
-from bench.service_load import (
-    ROOT,
-    ImageServer,
-    free_port,
-    send_all,
-    server_processes,
-    stop_group,
-)
+from bench.service_load import ROOT, free_port, send_all, server_processes
+from testkit.image_host import ImageHost, image_host
+from testkit.servers import stop_group
 
 POLL = 0.1
 TIMEOUT = 600
@@ -79,8 +74,8 @@ def wait_ready(process: subprocess.Popen, base: str, log: Path) -> tuple[float, 
         time.sleep(POLL)
 
 
-async def load(base: str, images: ImageServer, records: list[dict], concurrency: int) -> float:
-    labels = {images.url(record["path"]): record for record in records}
+async def load(base: str, images: ImageHost, folder: Path, records: list[dict], concurrency: int) -> float:
+    labels = {images.put(r["path"], (folder / r["path"]).read_bytes(), "image/jpeg"): r for r in records}
     async with aiohttp.ClientSession() as http:
         result = await send_all(http, base, list(labels), labels, concurrency)
     if result.errors:
@@ -88,7 +83,7 @@ async def load(base: str, images: ImageServer, records: list[dict], concurrency:
     return result.per_second
 
 
-def one_run(folder: Path, images: ImageServer, records: list[dict], concurrency: int) -> Footprint:
+def one_run(folder: Path, images: ImageHost, screens: Path, records: list[dict], concurrency: int) -> Footprint:
     port = free_port()
     env = {
         **os.environ,
@@ -108,7 +103,7 @@ def one_run(folder: Path, images: ImageServer, records: list[dict], concurrency:
             pids = [pid for _, pid in server_processes(process.pid)]
             rss_ready = sum(memory_mb(pid)["VmRSS"] for pid in pids)
             cpu_before, began = cpu_seconds(pids), time.monotonic()
-            per_second = asyncio.run(load(base, images, records, concurrency))
+            per_second = asyncio.run(load(base, images, screens, records, concurrency))
             cores = (cpu_seconds(pids) - cpu_before) / (time.monotonic() - began)
             peak = sum(memory_mb(pid)["VmHWM"] for pid in pids)
             return Footprint(health_s, ready_s, rss_ready, peak, cores, per_second)
@@ -129,11 +124,11 @@ def main() -> None:
         labels = render_set(screens, count=options.count * options.runs, seed=options.seed)
         records = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines()]
         runs = []
-        with ImageServer(screens) as images:
+        with image_host() as images:
             for number in range(options.runs):
                 with tempfile.TemporaryDirectory(dir=tmp) as folder:
                     batch = records[number * options.count : (number + 1) * options.count]
-                    run = one_run(Path(folder), images, batch, options.concurrency)
+                    run = one_run(Path(folder), images, screens, batch, options.concurrency)
                 runs.append(run)
                 print(
                     f"run {number + 1}: /health {run.health_s:.1f} s, /ready {run.ready_s:.1f} s; "

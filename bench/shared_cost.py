@@ -28,7 +28,7 @@ import psutil
 from PIL import Image
 
 from bench.footprint import cpu_seconds
-from bench.service_load import DEFAULT_MYSQL, ROOT, ImageServer, fresh_store, percentile
+from bench.service_load import DEFAULT_MYSQL, ROOT, fresh_store, percentile
 from core.settings import load_settings
 from db.engine import create_engine
 from ocr_service.types import OcrResult
@@ -37,6 +37,7 @@ from service.claims import Claims
 from service.download import Downloader
 from service.metrics import Metrics
 from service.pipeline import ScreenshotService
+from testkit.image_host import image_host
 
 
 class Instant:
@@ -128,11 +129,11 @@ def main() -> None:
         folder = Path(tmp)
         picture = io.BytesIO()
         Image.new("RGB", (64, 48), "white").save(picture, "JPEG")
-        (folder / "page.jpg").write_bytes(picture.getvalue())
-        with ImageServer(folder) as images, fresh_store(folder, options.mysql) as store:
+        with image_host() as images, fresh_store(folder, options.mysql) as store:
+            page = images.put("page.jpg", picture.getvalue(), "image/jpeg")
             env = {**os.environ, "FUNDOCR_DATABASE__URL": store.service_url}
             subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-            urls = [f"{images.url('page.jpg')}?n={n}" for n in range(options.urls)]
+            urls = [f"{page}?n={n}" for n in range(options.urls)]
             asyncio.run(measure(store.service_url, urls, options.concurrency))
 
 

@@ -24,13 +24,13 @@ import pymysql
 import pytest
 from sqlalchemy.engine import make_url
 
-from bench.service_load import ROOT, ocr_runs, stop_group, wait_ready
+from core.settings import REPO_ROOT
 from db.results import url_hash
-from tests.support.databases import mysql_database
-from tests.support.image_host import ImageHost
-from tests.support.images import screenshot
-from tests.support.processes import API_KEY, service_environment
-from tests.support.servers import closed_port
+from testkit.databases import mysql_database
+from testkit.drawing import screenshot
+from testkit.image_host import ImageHost
+from testkit.processes import API_KEY, service_environment
+from testkit.servers import closed_port, stop_group, wait_ready
 
 REPLICAS = 3
 LEASE_SECONDS = 2  # claims.lease_seconds: how long a killed replica's claim may block its URL
@@ -55,7 +55,7 @@ def database() -> Iterator[str]:
     """A fresh, migrated database on the MariaDB server (missing server: skipped, or failed where CI is set)."""
     with mysql_database() as url:
         migrated = subprocess.run(
-            [sys.executable, "server.py", "migrate"], cwd=ROOT, env=environment(url, 8000),
+            [sys.executable, "server.py", "migrate"], cwd=REPO_ROOT, env=environment(url, 8000),
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         assert migrated.returncode == 0, migrated.stderr
@@ -72,7 +72,7 @@ def replicas(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             port, log = closed_port(), logs / f"replica-{number}.log"
             with log.open("w") as sink:
                 process = subprocess.Popen(
-                    [sys.executable, "server.py"], cwd=ROOT, env=environment(database, port),
+                    [sys.executable, "server.py"], cwd=REPO_ROOT, env=environment(database, port),
                     stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
                 )  # fmt: skip
             started.append((Replica(f"http://127.0.0.1:{port}", process), log))
@@ -120,22 +120,18 @@ def late_url(image_host: ImageHost, name: str, code: str, share: str) -> str:
     return image_host.url(f"/late/{DOWNLOAD_SECONDS}/{name}")
 
 
-def downloads(image_host: ImageHost, url: str) -> int:
-    return image_host.hits[url.removeprefix(image_host.base)]
-
-
 async def test_thirty_first_requests_over_three_replicas_give_one_download_one_ocr_run_one_row(
     replicas: list[Replica], database: str, image_host: ImageHost
 ) -> None:
     url = late_url(image_host, "replicas-one-read.png", "161725", "2,000.00")
     async with aiohttp.ClientSession() as http:
         answers = await asyncio.gather(*(ask(http, replicas[i % REPLICAS], url) for i in range(30)))
-        runs = [await ocr_runs(http, replica.base) for replica in replicas]
+        runs = [await counter(http, replica, "fundocr_ocr_seconds_count") for replica in replicas]
         waits = [await counter(http, replica, "fundocr_claim_waits_total") for replica in replicas]
     assert [status for status, _ in answers] == [200] * 30, answers[0]
     assert {(body["data"]["fund_code"], body["data"]["hold_share"]) for _, body in answers} == {("161725", "2000.00")}
     assert [body["source"] for _, body in answers].count("ocr") == 30 // REPLICAS  # the reader's own callers
-    assert (downloads(image_host, url), sum(runs), rows(database, url)) == (1, 1, 1)
+    assert (image_host.downloads(url), sum(runs), rows(database, url)) == (1, 1, 1)
     assert sorted(waits) == [0, 1, 1]  # the two other replicas each waited once for the reader's claim
     assert claims(database) == []
 
@@ -157,7 +153,7 @@ async def test_a_correction_through_one_replica_is_what_the_others_answer_next(
             assert status == 200 and body["data"] == {"fund_code": "110011", "hold_share": "1300"}
             assert body["corrected"] is True
             assert await counter(http, replica, "fundocr_cache_outdated_total") == 1
-    assert downloads(image_host, url) == 1
+    assert image_host.downloads(url) == 1
 
 
 async def test_a_replica_killed_mid_read_leaves_no_row_and_its_claim_lapses_within_the_lease(
@@ -167,7 +163,7 @@ async def test_a_replica_killed_mid_read_leaves_no_row_and_its_claim_lapses_with
     survivor, victim = replicas[0], replicas[-1]
     async with aiohttp.ClientSession() as http:
         doomed = asyncio.ensure_future(ask(http, victim, url))
-        while downloads(image_host, url) == 0:  # the victim has claimed the URL and is downloading it
+        while image_host.downloads(url) == 0:  # the victim has claimed the URL and is downloading it
             await asyncio.sleep(0.02)
         os.killpg(victim.process.pid, signal.SIGKILL)  # the whole pod: server, worker and engine
         victim.process.wait(30)
@@ -184,4 +180,4 @@ async def test_a_replica_killed_mid_read_leaves_no_row_and_its_claim_lapses_with
     assert status == 200 and body["data"]["fund_code"] == "519002"
     # ...by one lease at most: then the survivor claims the URL, downloads and reads it
     assert took < LEASE_SECONDS + DOWNLOAD_SECONDS + 15, took
-    assert (downloads(image_host, url), rows(database, url), claims(database)) == (2, 1, [])
+    assert (image_host.downloads(url), rows(database, url), claims(database)) == (2, 1, [])
