@@ -89,6 +89,7 @@ async def measure(database_url: str, urls: list[str], concurrency: int) -> None:
             ocr=Instant(),
             metrics=Metrics(),
             answers=AnswerCache(size=memory),
+            threshold=settings.decision.threshold,
             claims=Claims(engine, lease_seconds=settings.claims.lease_seconds, poll_seconds=settings.claims.poll_seconds),
         )
 
