@@ -38,6 +38,7 @@ from db.engine import create_engine
 from ner_service.batcher import NerBatcher
 from ocr_service.pool import EnginePool
 from service.answers import AnswerCache
+from service.claims import Claims
 from service.download import Downloader
 from service.export import write_export
 from service.metrics import Metrics
@@ -66,7 +67,7 @@ def create_app(
         ctx=AppContext(
             config=config,
             metrics=Metrics(),
-            answers=AnswerCache(size=config.cache.size, ttl_seconds=config.cache.ttl_seconds),
+            answers=AnswerCache(size=config.cache.size),
         ),
         log_config=log_config(config.logging),
     )
@@ -117,6 +118,7 @@ def create_app(
             metrics=ctx.metrics,
             answers=ctx.answers,
             threshold=ctx.config.decision.threshold,
+            claims=Claims(ctx.db, lease_seconds=config.claims.lease_seconds, poll_seconds=config.claims.poll_seconds),
             ner=ctx.ner,
         )
 

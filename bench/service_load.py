@@ -45,7 +45,7 @@ from bench.owner_service import TABLE as OWNER_TABLE
 from bench.screens.render import render_set
 from core.settings import load_settings
 from testkit.image_host import ImageHost, image_host
-from testkit.servers import READY_TIMEOUT, wait_ready
+from testkit.servers import READY_TIMEOUT, stop_group, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MYSQL = "mysql+aiomysql://root@127.0.0.1:3306/test"
@@ -226,19 +226,6 @@ def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) 
             yield process
         finally:
             stop_group(process)
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """SIGTERM to the whole group, then SIGKILL to whatever is left of it (workers of a dead manager too)."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def server_processes(pid: int) -> list[tuple[str, int]]:

@@ -61,11 +61,21 @@ class ServerSettings:
 @dataclass(frozen=True, slots=True)
 class CacheSettings:
     size: int = 4096
-    ttl_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         _require(self.size >= 0, "cache.size", "must not be negative (0 turns the cache off)")
-        _require(self.ttl_seconds >= 0, "cache.ttl_seconds", "must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSettings:
+    lease_seconds: float = 15.0
+    poll_seconds: float = 0.1
+
+    def __post_init__(self) -> None:
+        _require(self.lease_seconds >= 1, "claims.lease_seconds", "must be at least 1")
+        _require(
+            0 < self.poll_seconds < self.lease_seconds, "claims.poll_seconds", "must be positive and below lease_seconds"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +199,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    claims: ClaimSettings = field(default_factory=ClaimSettings)
     download: DownloadSettings = field(default_factory=DownloadSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     ner: NerSettings = field(default_factory=NerSettings)

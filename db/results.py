@@ -104,6 +104,12 @@ async def _get_where(conn: AsyncConnection, condition: ColumnElement[bool], *, f
     return StoredResult(**row) if row else None
 
 
+async def updated_at(conn: AsyncConnection, *, url_hash: str) -> datetime | None:
+    """When the row for a URL hash last changed (every correction changes it), or None if there is none."""
+    query = select(results.c.updated_at).where(results.c.url_hash == url_hash)
+    return (await conn.execute(query)).scalar_one_or_none()
+
+
 async def insert_if_absent(conn: AsyncConnection, *, result: NewResult) -> bool:
     """Insert unless a row with the same url_hash exists (another worker won the race); True if inserted."""
     try:

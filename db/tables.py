@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 
 # The Alembic revision these tables correspond to; /ready compares it with the database.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData(
     naming_convention={
@@ -83,6 +83,15 @@ corrections = Table(
     Column("author", String(64), nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Index(None, "result_id", "id"),
+    **_mysql,
+)
+
+claims = Table(
+    "ocr_claims",
+    metadata,
+    Column("url_hash", String(64), primary_key=True, comment="the URL being read: one claim per URL across replicas"),
+    Column("owner", String(64), nullable=False, comment="the replica (host, pid, random) reading it"),
+    Column("expires_at", Timestamp, nullable=False, comment="renewed while the owner works; past it anyone may take over"),
     **_mysql,
 )
 

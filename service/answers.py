@@ -1,36 +1,27 @@
-"""Answers this worker has recently served, by URL hash: a repeated image_url is answered without the database.
+"""Answers this worker has recently served, by URL hash: a repeated image_url skips reading the whole row.
 
-Entries live `ttl_seconds` at most, and at most `size` are kept (least recently used go first). This
-worker's own corrections replace their entry at once; a correction made through another worker or process
-shows here within `ttl_seconds`.
+At most `size` are kept (least recently used go first). An entry is only a candidate: the service checks
+it against the row's `updated_at` before answering with it (ScreenshotService.answer), so a correction made
+through another worker or replica is never hidden.
 """
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
-from collections.abc import Callable
 
 from db.results import StoredResult
 
 
 class AnswerCache:
-    def __init__(self, *, size: int, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, size: int) -> None:
         self._size = size
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, StoredResult]] = OrderedDict()
+        self._entries: OrderedDict[str, StoredResult] = OrderedDict()
 
     def get(self, key: str) -> StoredResult | None:
-        """The fresh entry for `key`, or None."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        stored_at, result = entry
-        if self._clock() - stored_at > self._ttl:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
+        """The entry for `key`, or None."""
+        result = self._entries.get(key)
+        if result is not None:
+            self._entries.move_to_end(key)
         return result
 
     def put(self, key: str, result: StoredResult) -> None:
@@ -39,9 +30,9 @@ class AnswerCache:
         if self._size == 0:
             return
         held = self._entries.get(key)
-        if held is not None and held[1].updated_at > result.updated_at:
+        if held is not None and held.updated_at > result.updated_at:
             return
-        self._entries[key] = (self._clock(), result)
+        self._entries[key] = result
         self._entries.move_to_end(key)
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)

@@ -45,6 +45,16 @@ class Metrics:
         self.shared = Counter(
             "fundocr_singleflight_shared", "Requests that joined a read of the same URL already under way", registry=r
         )
+        self.outdated = Counter(
+            "fundocr_cache_outdated",
+            "Remembered answers found changed in the database (corrected through another worker or replica)",
+            registry=r,
+        )
+        self.claim_waits = Counter(
+            "fundocr_claim_waits",
+            "Reads of a new URL that waited for another process's claim on it instead of reading it too",
+            registry=r,
+        )
         self.download_failures = Counter(
             "fundocr_download_failures", "Downloads that failed or were refused", ["reason"], registry=r
         )

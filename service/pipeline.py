@@ -1,4 +1,5 @@
-"""One image URL's story: stored answer, or download -> OCR -> rules (-> NER) -> store, shared by concurrent callers."""
+"""One image URL's story: stored answer, or download -> OCR -> rules (-> NER) -> store, shared by concurrent callers
+in this process (SingleFlight) and in every process on the database (Claims)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from db.tables import utcnow
 from ocr_service.errors import ImageError
 from ocr_service.types import OcrResult
 from service.answers import AnswerCache
+from service.claims import Claims
 from service.download import Downloader
 from service.errors import FetchError, RecognitionFailed, UnreadableImage
 from service.metrics import Metrics
@@ -60,11 +62,13 @@ class ScreenshotService:
         metrics: Metrics,
         answers: AnswerCache,
         threshold: float,
+        claims: Claims,
         ner: NerStep | None = None,
     ) -> None:
         self._engine = engine
         self._threshold = threshold
         self._answers = answers
+        self._claims = claims
         self._downloader = downloader
         self._ocr = ocr
         self._metrics = metrics
@@ -73,12 +77,14 @@ class ScreenshotService:
 
     async def answer(self, url: str, url_type: str) -> Answer:
         """The stored answer for `url`, or a new one; concurrent requests for one URL share one lookup,
-        and on a miss one download and one OCR run."""
+        and on a miss one download and one OCR run, whichever replica they reach."""
         self._downloader.check(url, url_type)
         key = results.url_hash(url)
         if (remembered := self._answers.get(key)) is not None:
-            self._metrics.cache.labels(result="hit").inc()
-            return Answer(remembered, "stored")
+            if await self._unchanged(remembered):
+                self._metrics.cache.labels(result="hit").inc()
+                return Answer(remembered, "stored")
+            self._metrics.outdated.inc()
         (stored, fresh), joined = await self._flights.run(key, lambda: self._find_or_read(url, key, url_type))
         self._metrics.cache.labels(result="miss" if fresh else "hit").inc()
         if joined and fresh:
@@ -86,12 +92,31 @@ class ScreenshotService:
         self._answers.put(key, stored)
         return Answer(stored, "ocr" if fresh else "stored")
 
+    async def _unchanged(self, remembered: results.StoredResult) -> bool:
+        """Whether the row is still as remembered: one indexed read of updated_at, which every correction moves."""
+        async with transaction(self._engine) as conn:
+            return await results.updated_at(conn, url_hash=remembered.url_hash) == remembered.updated_at
+
+    async def _stored(self, key: str) -> results.StoredResult | None:
+        async with transaction(self._engine) as conn:
+            return await results.get_by_url_hash(conn, url_hash=key)
+
     async def _find_or_read(self, url: str, key: str, url_type: str) -> tuple[results.StoredResult, bool]:
         """The stored row, and whether this call read the image and stored it (False: it was there)."""
-        async with transaction(self._engine) as conn:
-            stored = await results.get_by_url_hash(conn, url_hash=key)
-        if stored is not None:
-            return stored, False
+        while True:
+            if (stored := await self._stored(key)) is not None:
+                return stored, False
+            async with self._claims.hold(key) as mine:
+                if mine:
+                    # the previous holder may have stored it between the look above and the claim
+                    if (stored := await self._stored(key)) is not None:
+                        return stored, False
+                    return await self._read(url, key, url_type)
+            self._metrics.claim_waits.inc()
+            await self._claims.wait(key)
+
+    async def _read(self, url: str, key: str, url_type: str) -> tuple[results.StoredResult, bool]:
+        """Download, OCR, rules (and NER), then store; the row is written whole in one transaction or not at all."""
         started = time.perf_counter()
         try:
             image = await self._downloader.fetch(url, url_type)

@@ -1,4 +1,4 @@
-"""An image host on 127.0.0.1 that also misbehaves on request: slow, huge, lying, redirecting, dropping."""
+"""An image host on 127.0.0.1 that also misbehaves on request: slow, late, huge, lying, redirecting, dropping."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class ImageHost:
         app.router.add_get("/img/{name}", self._file)
         app.router.add_get("/status/{code}", self._status)
         app.router.add_get("/slow", self._slow)
+        app.router.add_get("/late/{seconds}/{name}", self._late)
         app.router.add_get("/big/{size}", self._big)
         app.router.add_get("/chunked/{size}", self._chunked)
         app.router.add_get("/redirect/{hops}/{name}", self._redirect)
@@ -74,6 +75,11 @@ class ImageHost:
     async def _slow(self, _request: web.Request) -> web.Response:
         await asyncio.sleep(SLOW_SECONDS)
         return web.Response(body=b"late")
+
+    async def _late(self, request: web.Request) -> web.Response:
+        """A file put here, answered after `seconds`: a download still under way when a test looks."""
+        await asyncio.sleep(float(request.match_info["seconds"]))
+        return await self._file(request)
 
     async def _big(self, request: web.Request) -> web.Response:
         return web.Response(body=b"\x89PNG\r\n\x1a\n" + b"\0" * int(request.match_info["size"]))

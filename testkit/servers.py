@@ -1,9 +1,11 @@
 """Real servers on 127.0.0.1: loopback sockets, an event loop in a thread per server (so a blocked test loop
-cannot stall it), readiness polls of server processes, and a stand-in DNS."""
+cannot stall it), readiness polls and stopping of server processes, and a stand-in DNS."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import subprocess
 import threading
@@ -119,3 +121,16 @@ def wait_ready(process: subprocess.Popen, url: str, log: Path, *, timeout: float
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url}: not ready within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the whole group, then SIGKILL to whatever is left of it (workers of a dead manager too)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            continue

@@ -230,6 +230,7 @@ COMPOSE_SCHEMA: dict[str, Any] = {
                 "ports": {"type": "array", "items": {"type": ["string", "number", "object"]}},
                 "volumes": {"type": "array", "items": {"type": ["string", "object"]}},
                 "restart": {"type": "string", "pattern": "^(no|always|unless-stopped|on-failure(:\\d+)?)$"},
+                "profiles": {"type": "array", "items": {"type": "string", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"}},
                 "depends_on": {
                     "oneOf": [
                         {"type": "array", "items": {"type": "string"}},
@@ -341,6 +342,40 @@ def test_app_environment_is_what_the_app_reads(compose: dict[str, Any]) -> None:
     published = [str(port).rsplit(":", 1)[-1] for port in app["ports"]]
     assert published == [str(config.server.port)]
     assert f"EXPOSE {config.server.port}" in DOCKERFILE.read_text()
+
+
+def test_the_default_profile_is_one_replica_on_mysql(compose: dict[str, Any]) -> None:
+    assert [name for name, service in compose["services"].items() if "profiles" not in service] == ["db", "app"]
+
+
+def test_the_replicas_profile_puts_two_replicas_behind_the_proxy(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert [name for name, service in services.items() if "replicas" in service.get("profiles", [])] == [
+        "app-2",
+        "proxy",
+    ]
+    app, second, proxy = services["app"], services["app-2"], services["proxy"]
+    same = ("build", "image", "environment")
+    assert {key: second[key] for key in same} == {key: app[key] for key in same}
+    # app migrates before it serves (and reports healthy); app-2 must not race it
+    assert second["depends_on"] == {"app": {"condition": "service_healthy"}}
+    assert proxy["depends_on"] == {name: {"condition": "service_healthy"} for name in ("app", "app-2")}
+    assert "ports" not in second  # reached through the proxy only
+
+    (mount,) = proxy["volumes"]
+    source, target, mode = mount.split(":")
+    assert (target, mode) == ("/etc/nginx/conf.d/default.conf", "ro")
+    nginx = (REPO / source).read_text()
+    config = load_settings(environ={key: str(value) for key, value in app["environment"].items()})
+    upstream = re.findall(r"^\s*server\s+([\w.-]+:\d+)", nginx, re.MULTILINE)
+    assert upstream == [f"{name}:{config.server.port}" for name in ("app", "app-2")]
+    (listen,) = re.findall(r"^\s*listen\s+(\d+);", nginx, re.MULTILINE)
+    assert [str(port).rsplit(":", 1)[-1] for port in proxy["ports"]] == [listen]
+    # the replica answers (or times out with its own error) before the proxy gives up on it
+    (read_timeout,) = re.findall(r"proxy_read_timeout\s+(\d+)s;", nginx)
+    assert int(read_timeout) > config.server.response_timeout
+    (body,) = re.findall(r"client_max_body_size\s+(\d+)k;", nginx)
+    assert int(body) * 1024 >= config.server.request_max_size
 
 
 def test_the_runtime_lock_can_log_in_to_mysql_8(compose: dict[str, Any]) -> None:

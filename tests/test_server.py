@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,22 +15,12 @@ from core.settings import REPO_ROOT
 from ner_service.schema import ENTITY_TYPES
 from testkit.drawing import screenshot
 from testkit.image_host import ImageHost
+from testkit.processes import API_KEY, service_environment
 from testkit.servers import closed_port, wait_ready
-
-API_KEY = "operator-key-0123456789"
 
 
 def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FUNDOCR_")}
-    env.update(
-        FUNDOCR_DATABASE__URL=f"sqlite+aiosqlite:///{tmp_path / 'service.db'}",
-        FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS="true",  # the image host is on 127.0.0.1
-        FUNDOCR_OCR__INSTANCES="1",
-        FUNDOCR_AUTH__API_KEYS__BACKOFFICE=API_KEY,
-        OMP_NUM_THREADS="1",
-    )
-    env.update({f"FUNDOCR_{key}": value for key, value in settings.items()})
-    return env
+    return service_environment(f"sqlite+aiosqlite:///{tmp_path / 'service.db'}", **settings)
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,5 @@
-"""GET /health (the process answers) and GET /ready (the database can serve).
+"""GET /health (the process answers) and GET /ready (the database can serve: reachable, at this code's
+schema revision or a later release's).
 
 A worker answers as soon as it starts; it loads the models in the background, and /ready says so until
 they are loaded.
@@ -12,6 +13,7 @@ from sanic import Blueprint, HTTPResponse, Request, json
 
 from api.context import ctx_of
 from api.openapi import documented
+from db import revisions
 from db.engine import schema_revision
 from db.errors import DatabaseUnavailable
 from db.tables import SCHEMA_REVISION
@@ -41,8 +43,8 @@ async def ready(request: Request) -> HTTPResponse:
         reasons["models"] = ctx.models_state
     try:
         revision = await asyncio.wait_for(schema_revision(ctx.db), READY_TIMEOUT)
-        if revision != SCHEMA_REVISION:
-            reasons["database"] = f"schema revision is {revision}, expected {SCHEMA_REVISION}: run the migrations"
+        if revisions.behind(revision):
+            reasons["database"] = f"schema revision is {revision}, expected {SCHEMA_REVISION} or later: run the migrations"
     except DatabaseUnavailable as error:
         reasons["database"] = f"unavailable: {error}"
     except TimeoutError:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from server import migrate
 from testkit.api import Service, assert_error, served
+from testkit.databases import sqlite_database
 from testkit.fakes import FakeOcr
 from testkit.image_host import ImageHost
 from testkit.servers import closed_port
@@ -69,3 +74,23 @@ async def test_an_unmigrated_database_is_not_ready(
         ready = await service.call("GET", "/ready")
         assert_error(ready, 503, "unavailable")
         assert "run the migrations" in ready.body["reasons"]["database"]
+
+
+@pytest.mark.parametrize(
+    ("revision", "status"),
+    [("0001", 503), ("0099_next_release", 200)],
+    ids=["an earlier revision: not ready", "a later release's revision: ready (migrations are additive)"],
+)
+async def test_ready_depends_on_whether_the_schema_is_behind_the_code(
+    tmp_path: Path, image_host: ImageHost, http: aiohttp.ClientSession, revision: str, status: int
+) -> None:
+    config = config_for(sqlite_database(tmp_path))
+    await asyncio.to_thread(migrate, config)  # Alembic runs its own event loop
+    with closing(sqlite3.connect(tmp_path / "fundocr.db")) as db, db:
+        db.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    server, app = served(config, FakeOcr())
+    with server as base:
+        ready = await Service(base, app, FakeOcr(), image_host, http).call("GET", "/ready")
+    assert ready.status == status
+    if status == 503:
+        assert f"schema revision is {revision}" in ready.body["reasons"]["database"]

@@ -1,19 +1,22 @@
-"""db.results and db.corrections on SQLite and MySQL: insert-or-fetch, corrections beside OCR values, history."""
+"""db.results, db.corrections and db.claims on SQLite and MySQL: insert-or-fetch, corrections beside OCR values,
+history, one claim owner at a time."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db import corrections, results
+from db import claims, corrections, results
 from db.engine import create_engine, transaction
 from db.errors import DatabaseUnavailable
+from db.tables import claims as claims_table
 from db.tables import utcnow
 from testkit.servers import closed_port
 
@@ -152,3 +155,57 @@ async def test_an_unreachable_database_is_reported_as_unavailable(tmp_path: Path
                 await conn.exec_driver_sql("SELECT 1")
     finally:
         await engine.dispose()
+
+
+async def test_updated_at_changes_with_a_correction(engine: AsyncEngine) -> None:
+    url = unique_url()
+    async with transaction(engine, write=True) as conn:
+        assert await results.updated_at(conn, url_hash=results.url_hash(url)) is None
+        await results.insert_if_absent(conn, result=new_result(url))
+        stored = await results.get_by_url_hash(conn, url_hash=results.url_hash(url))
+        assert stored is not None
+        before = await results.updated_at(conn, url_hash=stored.url_hash)
+        assert before == stored.updated_at
+        await results.set_correction(conn, result_id=stored.id, fund_code="000001", hold_share="1", author=None, at=utcnow())
+        assert await results.updated_at(conn, url_hash=stored.url_hash) > before
+
+
+# --- db.claims ------------------------------------------------------------------------------------------------
+
+CLAIM_LEASE = timedelta(seconds=10)
+
+
+async def take_claim(engine: AsyncEngine, key: str, owner: str, *, later: timedelta = timedelta(0)) -> bool:
+    now = utcnow() + later
+    async with transaction(engine, write=True) as conn:
+        return await claims.take(conn, url_hash=key, owner=owner, now=now, until=now + CLAIM_LEASE)
+
+
+async def claim_holder(engine: AsyncEngine, key: str) -> str | None:
+    async with transaction(engine) as conn:
+        query = select(claims_table.c.owner).where(claims_table.c.url_hash == key)
+        return (await conn.execute(query)).scalar_one_or_none()
+
+
+async def test_one_owner_at_a_time_until_the_lease_lapses(engine: AsyncEngine) -> None:
+    key = uuid.uuid4().hex
+    assert await take_claim(engine, key, "a") is True
+    assert await take_claim(engine, key, "b") is False
+    assert await claim_holder(engine, key) == "a"
+    assert await take_claim(engine, key, "b", later=CLAIM_LEASE + timedelta(seconds=1)) is True  # a died holding it
+    assert await claim_holder(engine, key) == "b"
+
+
+async def test_renew_and_release_touch_only_the_owners_claim(engine: AsyncEngine) -> None:
+    key = uuid.uuid4().hex
+    assert await take_claim(engine, key, "a")
+    assert await take_claim(engine, key, "b", later=CLAIM_LEASE * 2)  # taken over after a lapse
+    async with transaction(engine, write=True) as conn:
+        assert await claims.renew(conn, url_hash=key, owner="a", until=utcnow() + CLAIM_LEASE) is False
+        await claims.release(conn, url_hash=key, owner="a")
+    assert await claim_holder(engine, key) == "b"
+    async with transaction(engine, write=True) as conn:
+        assert await claims.renew(conn, url_hash=key, owner="b", until=utcnow() + CLAIM_LEASE) is True
+        await claims.release(conn, url_hash=key, owner="b")
+    assert await claim_holder(engine, key) is None
+    assert await take_claim(engine, key, "c") is True

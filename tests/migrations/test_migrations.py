@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from core.settings import REPO_ROOT
 from db.tables import SCHEMA_REVISION, metadata
 from testkit.databases import mysql_database, sqlite_database
 
-TABLES = {"ocr_results", "ocr_corrections"}
+TABLES = {"ocr_results", "ocr_corrections", "ocr_claims"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mysql", marks=pytest.mark.mysql)])
@@ -102,5 +103,34 @@ def test_0002_adds_confidence_and_review_to_stored_answers_and_removes_them_agai
         with engine.connect() as conn:
             assert {"confidence", "needs_review"}.isdisjoint(c["name"] for c in inspect(conn).get_columns("ocr_results"))
             assert conn.execute(text("SELECT count(*) FROM ocr_results")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_each_migration_steps_up_and_down_keeping_the_rows_the_previous_release_wrote(empty_database: str) -> None:
+    config = alembic_for(empty_database)
+    engine = create_engine(sync_url(empty_database))
+    revisions = [r.revision for r in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
+    try:
+        command.upgrade(config, revisions[0])
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO ocr_results (url, url_hash, url_type, business_type, image_sha256, image_width,"
+                    " image_height, ocr_lines, entities, findings, flag, fund_code, hold_share, ocr_model,"
+                    " ocr_seconds, created_at, updated_at) VALUES ('u', :hash, 'oss', 'b', 's', 1, 1, '[]', '[]',"
+                    " '{}', 1, '110022', '1', 'm', 0.1, '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+                ),
+                {"hash": "a" * 64},
+            )
+        for previous, revision in pairwise(revisions):
+            command.upgrade(config, revision)
+            command.downgrade(config, previous)
+            command.upgrade(config, revision)
+            with engine.connect() as conn:
+                assert MigrationContext.configure(conn).get_current_revision() == revision
+                assert conn.execute(text("SELECT fund_code FROM ocr_results")).scalars().all() == ["110022"]
+        with engine.connect() as conn:
+            assert "ocr_claims" in inspect(conn).get_table_names()
     finally:
         engine.dispose()

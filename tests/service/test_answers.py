@@ -1,4 +1,4 @@
-"""The answer cache on its own: freshness, size bound, and a late read never hiding a newer correction."""
+"""The answer cache on its own: size bound and a late read never hiding a newer correction."""
 
 from __future__ import annotations
 
@@ -36,27 +36,8 @@ def stored(code: str, *, updated: datetime = AT) -> StoredResult:
     )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_entries_expire_after_the_ttl():
-    clock = Clock()
-    cache = AnswerCache(size=10, ttl_seconds=5, clock=clock)
-    cache.put("a", stored("a"))
-    clock.now = 5.0
-    assert cache.get("a").fund_code == "a"
-    clock.now = 5.1
-    assert cache.get("a") is None
-    assert len(cache) == 0
-
-
 def test_the_least_recently_used_entry_goes_first():
-    cache = AnswerCache(size=2, ttl_seconds=60)
+    cache = AnswerCache(size=2)
     cache.put("a", stored("a"))
     cache.put("b", stored("b"))
     cache.get("a")
@@ -66,7 +47,7 @@ def test_the_least_recently_used_entry_goes_first():
 
 
 def test_a_late_read_never_replaces_a_newer_correction():
-    cache = AnswerCache(size=10, ttl_seconds=60)
+    cache = AnswerCache(size=10)
     corrected = replace(stored("a", updated=AT + timedelta(seconds=1)), corrected_fund_code="999999")
     cache.put("a", corrected)
     cache.put("a", stored("a"))  # read before the correction committed, stored after it
@@ -74,6 +55,6 @@ def test_a_late_read_never_replaces_a_newer_correction():
 
 
 def test_size_zero_keeps_nothing():
-    cache = AnswerCache(size=0, ttl_seconds=60)
+    cache = AnswerCache(size=0)
     cache.put("a", stored("a"))
     assert cache.get("a") is None
