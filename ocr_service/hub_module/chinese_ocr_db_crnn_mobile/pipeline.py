@@ -1,4 +1,5 @@
-"""The OCR pipeline the PaddleHub module and the service share: detect, crop, classify, recognise, order."""
+"""The OCR pipeline the PaddleHub module and the service share: detect, orient, crop, classify, recognise,
+deskew, order."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import detect, recognise
+from . import deskew, detect, orient, recognise
 from .classify import Classifier
 from .crop import crop_line
 from .detect import Detector
@@ -18,11 +19,26 @@ from .recognise import Recogniser
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
-    """One recognised line; `box` is [4, 2] float32, clockwise from top-left, in source-image pixels."""
+    """One recognised line. `box` is [4, 2] float32 in source-image pixels, clockwise from the text's
+    top-left (on a turned page not the image's top-left); `upright_box` the same corners in the page's
+    upright frame: turned upright, tilt and perspective removed, the frame rows and columns are read in."""
 
     text: str
     confidence: float
     box: np.ndarray
+    upright_box: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The lines of one image in reading order, and how the page lay: `rotation` degrees clockwise it was
+    turned to read (0, 90, 180, 270), `orientation_unsure` when the models could not tell the turns apart,
+    `tilt` degrees its lines rose or fell before deskewing."""
+
+    lines: list[TextLine]
+    rotation: int = 0
+    orientation_unsure: bool = False
+    tilt: float = 0.0
 
 
 class OcrPipeline:
@@ -51,16 +67,33 @@ class OcrPipeline:
         text_thresh: float = 0.5,
         angle_thresh: float = 0.9,
         unclip_ratio: float = 1.5,
-    ) -> list[TextLine]:
+    ) -> Page:
         """Lines of a BGR uint8 image [H, W, 3] in reading order; lines read below `text_thresh` are dropped."""
         detection = self._detector(image, box_thresh=box_thresh, unclip_ratio=unclip_ratio)
-        lines = []
+        lie = orient.estimate(
+            image,
+            detection.boxes,
+            upside_down=self._classifier.upside_down,
+            confidence=lambda strip: self._recogniser(strip).confidence,
+        )
+        upright = orient.turn(image, lie.rotation)
+        if lie.rotation:  # the detector finds lines best the right way up, on the canvas that fits them
+            detection = self._detector(upright, box_thresh=box_thresh, unclip_ratio=unclip_ratio)
+        read = []
         for box in detection.boxes:
-            strip = self._classifier(crop_line(image, box), thresh=angle_thresh)
-            read = self._recogniser(strip)
-            if read.text.strip() and read.confidence >= text_thresh:
-                lines.append(TextLine(text=read.text, confidence=read.confidence, box=box))
-        return reading_order(lines)
+            strip = self._classifier(crop_line(upright, box), thresh=angle_thresh)
+            found = self._recogniser(strip)
+            if found.text.strip() and found.confidence >= text_thresh:
+                read.append((found, box))
+        boxes = np.array([box for _, box in read], dtype=np.float32).reshape(-1, 4, 2)
+        height, width = upright.shape[:2]
+        level = deskew.estimate(boxes, width, height)
+        back = (360 - lie.rotation) % 360  # from the turned image to the source image
+        lines = [
+            TextLine(found.text, found.confidence, orient.turn_points(box, back, width, height), rectified)
+            for (found, box), rectified in zip(read, level.rectify(boxes), strict=True)
+        ]
+        return Page(reading_order(lines), lie.rotation, lie.unsure, level.tilt)
 
     def warm_up(self) -> None:
         """Run each model on every input shape it can be given, so requests never pay a first run and
