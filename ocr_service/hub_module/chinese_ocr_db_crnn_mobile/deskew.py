@@ -21,6 +21,7 @@ MAX_TILT = 15.0  # degrees; beyond this the angles are not of rows (a quarter tu
 PERSPECTIVE_LINES = 6  # a drift of the angle needs this many lines to be believed
 MIN_DRIFT = math.radians(1.0)  # angle change from top to bottom of the lines below which none is removed
 OUTLIER = math.radians(2.0)  # lines this far from the fit are left out of the refit
+MAX_STRETCH = 0.3  # a homography scaling the page's sides by more than this is not believed: tilt only
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,9 @@ def estimate(boxes: np.ndarray, width: int, height: int) -> Geometry:
     tilt = float(np.median(angles[long]))
     centre = np.array([width / 2, height / 2])
     cos, sin = math.cos(-tilt), math.sin(-tilt)
-    rotate = np.array([[cos, -sin, 0], [sin, cos, 0], [0, 0, 1]]) @ _shift(-centre)
-    rotate = _shift(centre) @ rotate
-    matrix = _perspective(angles[long] - tilt, _apply(rotate, boxes[long].mean(axis=1)), centre) @ rotate
+    rotate = _shift(centre) @ np.array([[cos, -sin, 0], [sin, cos, 0], [0, 0, 1]]) @ _shift(-centre)
+    level = _perspective(angles[long] - tilt, _apply(rotate, boxes[long].mean(axis=1)), centre)
+    matrix = level @ rotate
     return Geometry(tilt=math.degrees(tilt), matrix=matrix)
 
 
@@ -69,7 +70,7 @@ def _perspective(residuals: np.ndarray, centres: np.ndarray, page_centre: np.nda
         keep = np.abs(residuals - (slope * ys + intercept)) <= OUTLIER
         if keep.sum() < PERSPECTIVE_LINES:
             return np.eye(3)
-    if abs(slope) * float(np.ptp(ys[keep])) < MIN_DRIFT:
+    if abs(slope) * float(np.ptp(ys[keep])) < MIN_DRIFT or abs(slope) * page_centre[0] > MAX_STRETCH:
         return np.eye(3)
     # angle = slope * (y - y0): lines through (x0 - 1 / slope, y0); x / (1 + slope * x) levels them all.
     y0 = -intercept / slope

@@ -26,7 +26,7 @@ class TextLine:
     text: str
     confidence: float
     box: np.ndarray
-    upright_box: np.ndarray
+    upright_box: np.ndarray | None = None  # None until the page's geometry is known
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,24 +79,29 @@ class OcrPipeline:
         upright = orient.turn(image, lie.rotation)
         if lie.rotation:  # the detector finds lines best the right way up, on the canvas that fits them
             detection = self._detector(upright, box_thresh=box_thresh, unclip_ratio=unclip_ratio)
-        read = []
+        lines = []
         for box in detection.boxes:
             strip = self._classifier(crop_line(upright, box), thresh=angle_thresh)
-            found = self._recogniser(strip)
-            if found.text.strip() and found.confidence >= text_thresh:
-                read.append((found, box))
-        boxes = np.array([box for _, box in read], dtype=np.float32).reshape(-1, 4, 2)
-        height, width = upright.shape[:2]
-        level = deskew.estimate(boxes, width, height)
-        back = (360 - lie.rotation) % 360  # from the turned image to the source image
-        lines = [
-            TextLine(found.text, found.confidence, orient.turn_points(box, back, width, height), rectified)
-            for (found, box), rectified in zip(read, level.rectify(boxes), strict=True)
-        ]
-        return Page(reading_order(lines), lie.rotation, lie.unsure, level.tilt)
+            read = self._recogniser(strip)
+            if read.text.strip() and read.confidence >= text_thresh:
+                lines.append(TextLine(text=read.text, confidence=read.confidence, box=box))
+        return _place(lines, lie, upright.shape[1], upright.shape[0])
 
     def warm_up(self) -> None:
         """Run each model on every input shape it can be given, so requests never pay a first run and
         memory does not grow after this."""
         for stage in (self._detector, self._classifier, self._recogniser):
             stage.warm_up()
+
+
+def _place(lines: list[TextLine], lie: orient.Orientation, width: int, height: int) -> Page:
+    """Lines read off the turned `width` x `height` image, levelled, ordered, their boxes turned back to
+    the source image."""
+    boxes = np.array([line.box for line in lines], dtype=np.float32).reshape(-1, 4, 2)
+    level = deskew.estimate(boxes, width, height)
+    back = (360 - lie.rotation) % 360
+    placed = [
+        TextLine(line.text, line.confidence, orient.turn_points(line.box, back, width, height), upright)
+        for line, upright in zip(lines, level.rectify(boxes), strict=True)
+    ]
+    return Page(reading_order(placed), lie.rotation, lie.unsure, level.tilt)
