@@ -109,5 +109,5 @@ def test_symmetric_page_is_read_but_flagged_unsure(engine, font):
     for top, text in ((60, "SOS"), (160, "NOON")):
         draw.text((40, top), text, fill=(20, 20, 20), font=load(font, 48))
     result = engine.recognize(encode(image, "PNG"))
-    assert texts(result) == ["SOS", "NOON"]
+    assert sorted(texts(result)) == ["NOON", "SOS"]  # in either order: which way up is a guess
     assert result.orientation_unsure

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .crop import HEIGHT, strip_tensor
+from .crop import HEIGHT, MARGIN, strip_tensor
 from .predictor import Predictor
 
 WIDTH = 192
@@ -22,7 +22,11 @@ class Classifier:
 
     def upside_down(self, strip: np.ndarray) -> float:
         """How sure the model is that the strip's text is upside down (0 to 1)."""
-        tensor = strip_tensor(strip, max_width=WIDTH, canvas_width=WIDTH)
+        # Judged on the line as detected: with the margin crop_line adds, short lines (`持仓`) read as
+        # upside down. The margin is MARGIN of the line height on every side, height being the short side.
+        inner = round(strip.shape[0] * MARGIN / (1 + 2 * MARGIN))
+        line = strip[inner : strip.shape[0] - inner, inner : strip.shape[1] - inner]
+        tensor = strip_tensor(line, max_width=WIDTH, canvas_width=WIDTH)
         return float(self._predictor(tensor)[0][1])  # [p(0 degrees), p(180 degrees)]
 
     def __call__(self, strip: np.ndarray, *, thresh: float = 0.9) -> np.ndarray:

@@ -6,22 +6,23 @@ import cv2
 import numpy as np
 
 HEIGHT = 48  # the line height both the classifier and the recogniser take
-# The recogniser learnt from crops with background above and below the ink; on the detector's tight boxes
-# it runs Latin words together (`Tofacilitatethe` for `To facilitate the`). Grown by this share of the
-# line height on each side, the spaces come back and CJK lines read as before.
+# The recogniser learnt from crops with background around the ink; on the detector's tight boxes it runs
+# Latin words together (`Tofacilitatethe` for `To facilitate the`) and drops a leading minus or `¥`.
+# Every edge moved out by this share of the line height brings them back (the classifier trims it off).
 MARGIN = 0.15
 
 
 def warp_quad(image: np.ndarray, box: np.ndarray, *, margin: float = MARGIN) -> np.ndarray:
-    """The quad `box` (top-left, top-right, bottom-right, bottom-left), grown across its short side by
-    `margin` of that side on each edge, warped to a rectangle in the quad's own direction."""
+    """The quad `box` (top-left, top-right, bottom-right, bottom-left), each edge moved out by `margin` of
+    its short side, warped to a rectangle in the quad's own direction."""
     box = box.astype(np.float32)
     down = (box[3] - box[0] + box[2] - box[1]) / 2  # top edge to bottom edge
     right = (box[1] - box[0] + box[2] - box[3]) / 2  # left edge to right edge
-    if np.linalg.norm(down) <= np.linalg.norm(right):  # a row: grow the top and the bottom edge
-        quad = box + margin * np.outer([-1, -1, 1, 1], down)
-    else:  # a column: grow the left and the right edge
-        quad = box + margin * np.outer([-1, 1, 1, -1], right)
+    short = min(np.linalg.norm(down), np.linalg.norm(right))
+    grow = margin * short
+    unit_down = down / max(float(np.linalg.norm(down)), 1e-6)
+    unit_right = right / max(float(np.linalg.norm(right)), 1e-6)
+    quad = box + grow * (np.outer([-1, -1, 1, 1], unit_down) + np.outer([-1, 1, 1, -1], unit_right))
     quad = quad.astype(np.float32)
     width = max(1, round(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[3] - quad[2]))))
     height = max(1, round(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))))

@@ -81,7 +81,11 @@ class OcrPipeline:
             detection = self._detector(upright, box_thresh=box_thresh, unclip_ratio=unclip_ratio)
         lines = []
         for box in detection.boxes:
-            strip = self._classifier(crop_line(upright, box), thresh=angle_thresh)
+            strip = crop_line(upright, box)
+            # Once the page is known to be upright, asking each line again only lets the classifier, which
+            # is unsteady on short words (`持仓`), turn a few of them over.
+            if lie.unsure:
+                strip = self._classifier(strip, thresh=angle_thresh)
             read = self._recogniser(strip)
             if read.text.strip() and read.confidence >= text_thresh:
                 lines.append(TextLine(text=read.text, confidence=read.confidence, box=box))
