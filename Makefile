@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install fonts migrate run test lint image-test clean
+.PHONY: install fonts browser migrate run test lint image-test clean
 
 install: $(INSTALLED)
 
@@ -27,7 +27,14 @@ CJK_FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/f
 fonts:
 	@ls $(CJK_FONTS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-microhei fonts-wqy-zenhei; }
 
-test: install fonts
+# The browser tests drive Debian's Chromium through Playwright (whose own browser download needs the internet).
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: install fonts browser
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 image-test: install

@@ -1,54 +1,58 @@
-"""The fund-ocr HTTP service: `create_app(config)`, and `python server.py [serve|migrate]`."""
+"""The fund-ocr service: `create_app(config)`, and `python server.py [serve|migrate|export-corrections|reprocess]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
-import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from aiohttp.abc import AbstractResolver
-from sanic import HTTPResponse, Request, Sanic
+from sanic import Sanic
 from sanic.config import Config as SanicConfig
 from sanic.worker.loader import AppLoader
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.answers import AnswerCache
-from api.auth import authenticate
-from api.config import (
+from api.context import AppContext
+from api.errors import render
+from api.logs import log_config
+from api.middleware import finish_request, start_request
+from api.openapi import describe
+from api.routes import docs, health, metrics, ner, ocr, results, review
+from core.settings import (
     DEFAULT_PATH,
     REPO_ROOT,
-    Config,
-    ConfigError,
-    NerConfig,
-    OcrConfig,
-    load_config,
+    NerSettings,
+    OcrSettings,
+    Settings,
+    SettingsError,
+    load_settings,
 )
-from api.context import AppContext
-from api.download import Downloader
-from api.errors import render
-from api.logs import ensure_request_id, log_config
-from api.metrics import Metrics
-from api.ner import NerReader
-from api.openapi import describe
-from api.pipeline import OcrEngine, Pipeline
-from api.routes import health, metrics, ner, ocr
 from db.engine import create_engine
 from ner_service.batcher import NerBatcher
 from ocr_service.pool import EnginePool
+from service.answers import AnswerCache
+from service.download import Downloader
+from service.export import write_export
+from service.metrics import Metrics
+from service.ner import NerReader
+from service.pipeline import Recognizer, ScreenshotService
+from service.reprocess import reprocess
 
 VERSION = "0.1.0"
 log = logging.getLogger("fundocr.server")
 
-OcrFactory = Callable[[OcrConfig], Awaitable[OcrEngine]]
+OcrFactory = Callable[[OcrSettings], Awaitable[Recognizer]]
 
 
 def create_app(
-    config: Config,
+    config: Settings,
     *,
     resolver: AbstractResolver | None = None,
     ocr_factory: OcrFactory | None = None,
@@ -71,29 +75,21 @@ def create_app(
         REQUEST_TIMEOUT=config.server.request_timeout,
         RESPONSE_TIMEOUT=config.server.response_timeout,
         KEEP_ALIVE_TIMEOUT=config.server.keep_alive_timeout,
-        ACCESS_LOG=False,  # one JSON line per request comes from _finish_request
+        ACCESS_LOG=False,  # one JSON line per request comes from api.middleware
         MOTD=False,
         CORS=False,
     )
     app.error_handler.add(Exception, render)
-    app.blueprint([ocr.bp, ner.bp, health.bp, metrics.bp])
-    app.on_request(_start_request)
-    app.on_response(_finish_request)
-    describe(app, VERSION)
+    app.blueprint([ocr.bp, ner.bp, health.bp, metrics.bp, docs.bp, results.bp, review.bp])
+    app.on_request(start_request)
+    app.on_response(finish_request)
+    describe(app, VERSION, config, redoc_script=docs.REDOC_PATH)
 
     @app.before_server_start
     async def _open(app: Sanic) -> None:
         ctx: AppContext = app.ctx
         ctx.downloader = Downloader(config.download, resolver=resolver)
-        ctx.db = create_engine(
-            config.database.resolved_url,
-            pool_size=config.database.pool_size,
-            max_overflow=config.database.max_overflow,
-            pool_timeout=config.database.pool_timeout,
-            pool_recycle=config.database.pool_recycle,
-            connect_timeout=config.database.connect_timeout,
-            echo=config.database.echo,
-        )
+        ctx.db = database(config)
         # Models load in the background: a worker acknowledges its start at once (Sanic kills workers that
         # take over 30 s), /health answers meanwhile, and /ready and the model endpoints say they are loading.
         ctx.loading = asyncio.get_running_loop().create_task(_load_models(app), name="load-models")
@@ -114,12 +110,13 @@ def create_app(
             ocr=lambda: ctx.ocr.queue_depth,
             ner=(lambda: ctx.ner.batcher.queue_depth) if ctx.ner is not None else None,
         )
-        ctx.pipeline = Pipeline(
+        ctx.screenshots = ScreenshotService(
             engine=ctx.db,
             downloader=ctx.downloader,
             ocr=ctx.ocr,
             metrics=ctx.metrics,
             answers=ctx.answers,
+            threshold=ctx.config.decision.threshold,
             ner=ctx.ner,
         )
 
@@ -140,7 +137,20 @@ def create_app(
     return app
 
 
-async def _engine_pool(config: OcrConfig) -> OcrEngine:
+def database(config: Settings) -> AsyncEngine:
+    """The database engine of the configured URL and pool settings."""
+    return create_engine(
+        config.database.resolved_url,
+        pool_size=config.database.pool_size,
+        max_overflow=config.database.max_overflow,
+        pool_timeout=config.database.pool_timeout,
+        pool_recycle=config.database.pool_recycle,
+        connect_timeout=config.database.connect_timeout,
+        echo=config.database.echo,
+    )
+
+
+async def _engine_pool(config: OcrSettings) -> Recognizer:
     # Starting and warming the engine processes takes seconds: wait off the loop, which stays responsive.
     return await asyncio.to_thread(
         EnginePool,
@@ -151,7 +161,7 @@ async def _engine_pool(config: OcrConfig) -> OcrEngine:
     )
 
 
-async def _ner_reader(config: NerConfig) -> NerReader:
+async def _ner_reader(config: NerSettings) -> NerReader:
     # loads torch: only when a worker starts
     from ner_service.predict import NerPredictor
 
@@ -160,29 +170,7 @@ async def _ner_reader(config: NerConfig) -> NerReader:
     return NerReader(batcher, version=predictor.version)
 
 
-_OPEN_PATHS = frozenset({"/health", "/ready"})
-
-
-async def _start_request(request: Request) -> None:
-    ensure_request_id(request)
-    request.ctx.started = time.perf_counter()
-    auth = request.app.ctx.config.auth
-    if auth.require_for == "all" and request.path not in _OPEN_PATHS:
-        authenticate(request, auth)
-
-
-async def _finish_request(request: Request, response: HTTPResponse) -> None:
-    response.headers["X-Request-ID"] = ensure_request_id(request)
-    elapsed = time.perf_counter() - getattr(request.ctx, "started", time.perf_counter())
-    endpoint = request.uri_template if request.route else "unmatched"
-    labels = {"endpoint": endpoint, "method": request.method, "status": str(response.status)}
-    metrics: Metrics = request.app.ctx.metrics
-    metrics.requests.labels(**labels).inc()
-    metrics.latency.labels(**labels).observe(elapsed)
-    log.info("request", extra={**labels, "path": request.path, "ms": round(elapsed * 1000, 2)})
-
-
-def migrate(config: Config, revision: str = "head") -> None:
+def migrate(config: Settings, revision: str = "head") -> None:
     """Bring the configured database to `revision` (Alembic)."""
     from alembic import command
     from alembic.config import Config as AlembicConfig
@@ -192,7 +180,7 @@ def migrate(config: Config, revision: str = "head") -> None:
     command.upgrade(alembic, revision)
 
 
-def serve(config: Config) -> None:
+def serve(config: Settings) -> None:
     """Run `server.workers` worker processes, each building its app from `config`."""
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, str(config.ocr.threads_per_instance))
@@ -202,17 +190,76 @@ def serve(config: Config) -> None:
     Sanic.serve(primary=app, app_loader=loader)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", nargs="?", choices=("serve", "migrate"), default="serve")
-    parser.add_argument("--config", type=Path, default=DEFAULT_PATH, help="YAML settings (default: config.yaml)")
-    args = parser.parse_args(argv)
+async def export_corrections(config: Settings, args: argparse.Namespace) -> None:
+    """`export-corrections`: the corrected results as training records (service.export)."""
+    engine = database(config)
     try:
-        config = load_config(args.config)
-    except ConfigError as error:
+        tally = await write_export(
+            engine, args.out, since=args.since, until=args.until, include_accepted=args.include_accepted
+        )
+    finally:
+        await engine.dispose()
+    print(json.dumps({"out": str(args.out), **tally}))
+
+
+async def reprocess_stored(config: Settings, args: argparse.Namespace) -> None:
+    """`reprocess`: stored answers decided again from their OCR lines (service.reprocess)."""
+    engine = database(config)
+    reader = await _ner_reader(config.ner) if config.ner.enabled else None
+    try:
+        tally = await reprocess(
+            engine, ner=reader, threshold=config.decision.threshold, since=args.since, unflagged_only=args.where == "unflagged"
+        )
+    finally:
+        if reader is not None:
+            await reader.batcher.close()
+        await engine.dispose()
+    print(json.dumps({"model": reader.version if reader else None, **tally}))
+
+
+def _day(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD or an ISO time, UTC)") from None
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    settings = argparse.ArgumentParser(add_help=False)  # --config before or after the command
+    settings.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="YAML settings (default: config.yaml)")
+    parser = argparse.ArgumentParser(description=__doc__, parents=[settings])
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", parents=[settings], help="serve HTTP (the default)")
+    commands.add_parser("migrate", parents=[settings], help="bring the database to the newest schema")
+    export = commands.add_parser(
+        "export-corrections", parents=[settings], help="corrected results as NER training data (JSON lines)"
+    )
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--since", type=_day, help="corrections made at or after this UTC time")
+    export.add_argument("--until", type=_day, help="corrections made before this UTC time")
+    export.add_argument(
+        "--include-accepted", action="store_true", help="also answers staff kept as the service gave them"
+    )
+    again = commands.add_parser("reprocess", parents=[settings], help="decide stored answers again from their OCR lines")
+    again.add_argument("--since", type=_day, help="only results stored at or after this UTC time")
+    again.add_argument("--where", choices=("all", "unflagged"), default="all", help="which stored answers")
+    args = parser.parse_args(argv)
+    args.config = getattr(args, "config", DEFAULT_PATH)
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    try:
+        config = load_settings(args.config)
+    except SettingsError as error:
         sys.exit(f"configuration error: {error}")
     if args.command == "migrate":
         migrate(config)
+    elif args.command == "export-corrections":
+        asyncio.run(export_corrections(config, args))
+    elif args.command == "reprocess":
+        asyncio.run(reprocess_stored(config, args))
     else:
         serve(config)
 

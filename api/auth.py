@@ -6,8 +6,8 @@ import hmac
 
 from sanic import Request
 
-from api.config import AuthConfig
 from api.errors import Forbidden, Unauthorized
+from core.settings import AuthSettings
 
 
 def presented_key(request: Request) -> str | None:
@@ -21,7 +21,7 @@ def presented_key(request: Request) -> str | None:
     return credentials.strip() or None
 
 
-def authenticate(request: Request, config: AuthConfig) -> str | None:
+def authenticate(request: Request, config: AuthSettings) -> str | None:
     """The name of the caller's key; None when no keys are configured. 401 without a key, 403 with a wrong one."""
     if not config.api_keys:
         return None

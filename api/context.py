@@ -8,40 +8,40 @@ from dataclasses import dataclass
 from sanic import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.answers import AnswerCache
-from api.config import Config
-from api.download import Downloader
-from api.errors import Unavailable
-from api.metrics import Metrics
-from api.ner import NerReader
-from api.pipeline import OcrEngine, Pipeline
+from core.settings import Settings
+from service.answers import AnswerCache
+from service.download import Downloader
+from service.errors import Unavailable
+from service.metrics import Metrics
+from service.ner import NerReader
+from service.pipeline import Recognizer, ScreenshotService
 
 
 @dataclass
 class AppContext:
-    config: Config
+    config: Settings
     metrics: Metrics
     answers: AnswerCache
     downloader: Downloader | None = None
     db: AsyncEngine | None = None
-    ocr: OcrEngine | None = None
+    ocr: Recognizer | None = None
     ner: NerReader | None = None
-    pipeline: Pipeline | None = None
+    screenshots: ScreenshotService | None = None
     loading: asyncio.Task[None] | None = None
     load_error: str | None = None
 
     @property
     def models_state(self) -> str | None:
         """Why the models cannot serve yet, or None when they can."""
-        if self.pipeline is not None:
+        if self.screenshots is not None:
             return None
         return f"failed to load: {self.load_error}" if self.load_error else "loading"
 
-    def ready_pipeline(self) -> Pipeline:
-        """The pipeline, once the models are loaded."""
-        if self.pipeline is None:
+    def ready_screenshots(self) -> ScreenshotService:
+        """The screenshot service, once the models are loaded."""
+        if self.screenshots is None:
             raise Unavailable(f"the models are not ready ({self.models_state})", reasons={"models": self.models_state})
-        return self.pipeline
+        return self.screenshots
 
 
 def ctx_of(request: Request) -> AppContext:

@@ -1,116 +1,95 @@
-"""Every error the API answers with: one class per situation, each with its HTTP status and a stable code.
+"""The HTTP face of every failure: the few errors only HTTP has, and ONE table from exception to status.
 
-Handlers and the pipeline raise these; `render` turns any exception into
-`{"error": message, "code": code, "request_id": id, ...details}` with the right status.
+The service layer's failures are defined in `service.errors` (the database's in `db.errors`); handlers let
+them propagate and `render` answers `{"error": message, "code": code, "request_id": id, ...details}` with
+the status of the table's most specific match. Anything unlisted is logged and becomes a 500.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from sanic import HTTPResponse, Request, json
 from sanic.exceptions import SanicException
 
 from api.logs import ensure_request_id
 from db.errors import DatabaseUnavailable
+from service import errors as service
 
 log = logging.getLogger("fundocr.errors")
 
 
-class ApiError(SanicException):
-    """Base of the tree; `details` are added to the JSON body."""
-
-    status_code = 500
-    code = "internal_error"
-    quiet = True
+class HttpError(Exception):
+    """A refusal that only exists in HTTP: a body that is not the API's, or a missing or wrong key."""
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.details = details
 
 
-class BadRequest(ApiError):
-    status_code = 400
-    code = "bad_request"
+class BadRequest(HttpError):
+    pass
 
 
-class UrlRefused(ApiError):
-    """The URL is not one the service will fetch (scheme, credentials, length, host or its addresses)."""
-
-    status_code = 400
-    code = "url_refused"
+class Unauthorized(HttpError):
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="fundocr"'}
 
 
-class Unauthorized(ApiError):
-    status_code = 401
-    code = "unauthorized"
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message, **details)
-        self.headers = {"WWW-Authenticate": 'Bearer realm="fundocr"'}
+class Forbidden(HttpError):
+    pass
 
 
-class Forbidden(ApiError):
-    status_code = 403
-    code = "forbidden"
+# exception class -> (status, code). Looked up along the class's MRO, so a subclass may be listed apart.
+STATUSES: dict[type[Exception], tuple[int, str]] = {
+    BadRequest: (400, "bad_request"),
+    Unauthorized: (401, "unauthorized"),
+    Forbidden: (403, "forbidden"),
+    service.Refused: (400, "url_refused"),
+    service.FetchError: (502, "download_failed"),
+    service.TooLarge: (413, "too_large"),
+    service.NotAnImage: (422, "not_an_image"),
+    service.UnreadableImage: (422, "not_an_image"),
+    service.RecognitionFailed: (500, "recognition_failed"),
+    service.NotFound: (404, "not_found"),
+    service.Unavailable: (503, "unavailable"),
+    DatabaseUnavailable: (503, "unavailable"),
+}
 
 
-class NotFound(ApiError):
-    status_code = 404
-    code = "not_found"
-
-
-class PayloadTooLarge(ApiError):
-    status_code = 413
-    code = "too_large"
-
-
-class NotAnImage(ApiError):
-    status_code = 422
-    code = "not_an_image"
-
-
-class DownloadFailed(ApiError):
-    """The image host could not be reached or did not send an image; `reason` is a metrics label."""
-
-    status_code = 502
-    code = "download_failed"
-
-
-class Unavailable(ApiError):
-    """A dependency (database, models) cannot serve now; retrying later may work."""
-
-    status_code = 503
-    code = "unavailable"
-
-
-class RecognitionFailed(ApiError):
-    """The OCR or NER engine raised on an image it accepted; the service keeps serving."""
-
-    status_code = 500
-    code = "recognition_failed"
+def status_of(exc: Exception) -> tuple[int, str] | None:
+    """The (status, code) the table gives `exc`, or None when it is not listed."""
+    for cls in type(exc).__mro__:
+        if cls in STATUSES:
+            return STATUSES[cls]
+    return None
 
 
 def render(request: Request, exc: Exception) -> HTTPResponse:
     """The one error handler: JSON for every exception; unexpected ones are logged and become a 500."""
     request_id = ensure_request_id(request)
+    headers: dict[str, str] = {}
     if isinstance(exc, DatabaseUnavailable):
-        exc = Unavailable(f"the database is unavailable: {exc}", reason="database")
-    if isinstance(exc, SanicException):
-        status = exc.status_code
-        code = getattr(exc, "code", None) or _sanic_code(status)
-        body: dict[str, Any] = {"error": str(exc) or _sanic_code(status), "code": code}
-        body.update(getattr(exc, "details", {}))
-        headers = dict(getattr(exc, "headers", None) or {})
-        if status >= 500:
-            log.error("request failed: %s", exc, extra={"status": status, "code": code})
+        details: dict[str, Any] = {"reason": "database"}
+        message = f"the database is unavailable: {exc}"
     else:
-        status, headers = 500, {}
+        details = dict(getattr(exc, "details", {}))
+        message = str(exc)
+    if (mapped := status_of(exc)) is not None:
+        status, code = mapped
+        headers = dict(getattr(exc, "headers", {}))
+    elif isinstance(exc, SanicException):  # Sanic's own: unknown route, wrong method, body too large, ...
+        status = exc.status_code
+        code = _sanic_code(status)
+        message = message or code
+        headers = dict(exc.headers or {})
+    else:
+        log.exception("unexpected error", extra={"status": 500})
         body = {"error": "internal error; the request id identifies it in the logs", "code": "internal_error"}
-        log.exception("unexpected error", extra={"status": status})
-    body["request_id"] = request_id
-    return json(body, status=status, headers=headers)
+        return json({**body, "request_id": request_id}, status=500)
+    if status >= 500:
+        log.error("request failed: %s", exc, extra={"status": status, "code": code})
+    return json({"error": message or code, "code": code, **details, "request_id": request_id}, status=status, headers=headers)
 
 
 def _sanic_code(status: int) -> str:

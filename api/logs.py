@@ -12,7 +12,7 @@ from typing import Any
 
 from sanic import Request
 
-from api.config import LoggingConfig
+from core.settings import LoggingSettings
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -50,7 +50,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 
-def log_config(config: LoggingConfig) -> dict[str, Any]:
+def log_config(config: LoggingSettings) -> dict[str, Any]:
     """A dictConfig for Sanic(log_config=...): the service's and Sanic's loggers on one stderr handler."""
     formatter = {"()": JsonFormatter} if config.json else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     handler = {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"}

@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from api.config import URL_TYPES
 from api.errors import BadRequest
+from core.settings import URL_TYPES
 
 FUND_CODE = re.compile(r"[0-9]{6}")
 SHARE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,6})?")
 NER_MAX_CHARS = 20000
+AUTHOR_MAX_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ def correction_request(body: bytes) -> CorrectionRequest:
     image_url = text_field(data, "image_url")
     fund_code = text_field(data, "update_fund_code")
     hold_share = text_field(data, "update_hold_share")
-    author = text_field(data, "author", required=False, max_length=64)
+    author = text_field(data, "author", required=False, max_length=AUTHOR_MAX_CHARS)
     if not FUND_CODE.fullmatch(fund_code):
         raise BadRequest("'update_fund_code' must be exactly 6 digits", field="update_fund_code")
     if not is_share(hold_share):

@@ -6,11 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from db.corrections import Correction
-from db.results import StoredResult
+from db.results import Listed, StoredResult
+
+# What a listing shows of each result (GET /results); GET /results/{id} shows everything.
+_LISTED_KEYS = ("flag", "data", "corrected", "correction", "image_url", "url_type", "created_at", "updated_at")
 
 
 def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
-    """The answer to a caller: `data` holds the corrected values when staff corrected it, else the OCR's."""
+    """The answer to a caller: `data` holds the corrected values when staff corrected it, else the OCR's.
+    `confidence` is the OCR answer's (null for answers stored before confidences); a corrected answer no
+    longer needs review."""
     correction = None
     if result.corrected:
         correction = {
@@ -22,6 +27,9 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
     return {
         "flag": result.corrected or result.flag,
         "data": {"fund_code": result.effective_fund_code, "hold_share": result.effective_hold_share},
+        "confidence": result.confidence,
+        "needs_review": result.needs_review and not result.corrected,
+        "reasons": result.findings.get("reasons", []),
         "source": source,
         "corrected": result.corrected,
         "ocr": {
@@ -42,6 +50,25 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
         "models": {"ocr": result.ocr_model, "ner": result.ner_model},
         "created_at": _iso(result.created_at),
         "updated_at": _iso(result.updated_at),
+    }
+
+
+def listed_view(listed: Listed) -> dict[str, Any]:
+    full = result_view(listed.result, source="stored")
+    return {
+        "id": listed.result.id,
+        **{key: full[key] for key in _LISTED_KEYS},
+        "needs_review": listed.needs_review,
+        "confidence": full["confidence"],
+    }
+
+
+def detail_view(listed: Listed, history: list[Correction]) -> dict[str, Any]:
+    return {
+        "id": listed.result.id,
+        **result_view(listed.result, source="stored"),
+        "needs_review": listed.needs_review,
+        "history": [correction_view(item) for item in history],
     }
 
 

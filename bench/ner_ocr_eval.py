@@ -21,15 +21,16 @@ from pathlib import Path
 
 from bench.extraction import correct, load, ocr_set, to_lines
 from bench.screens.render import render_set
+from core.settings import load_settings
 from ner_service import bio
 from ner_service.data.align import align_labels
 from ner_service.data.pages import NEGATIVE_LAYOUTS
 from ner_service.data.sample import Sample, append_jsonl
-from ner_service.decide import decide
 from ner_service.evaluate import evaluate
 from ner_service.predict import NerPredictor
 from ocr_service.extract import extract
 from ocr_service.types import OcrLine
+from service.decide import decide
 
 
 def covered(line: OcrLine, cells: Sequence[dict]) -> list[dict]:
@@ -64,10 +65,12 @@ def labelled(record: dict) -> Sample:
 def answers(records: Sequence[dict], samples: Sequence[Sample], predictor: NerPredictor) -> dict[str, list[int]]:
     """{group: [rules right, rules + NER right, total]} for positives and negatives."""
     found = predictor.predict([s.chars for s in samples])
+    threshold = load_settings().decision.threshold
     table: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for record, sample, entities in zip(records, samples, found):
-        rules = extract(to_lines(record))
-        decided = decide(rules, entities, sample.chars)
+    for record, entities in zip(records, found):
+        lines = to_lines(record)
+        rules = extract(lines)
+        decided = decide(rules, entities, lines, threshold=threshold)
         row = table["negatives left unflagged" if record["layout"] in NEGATIVE_LAYOUTS else "positives exactly right"]
         row[0] += correct(record, (rules.fund_code, rules.hold_share, rules.flag))
         row[1] += correct(record, (decided.fund_code, decided.hold_share, decided.flag))

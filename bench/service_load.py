@@ -26,35 +26,31 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Self
 
 import aiohttp
 import psutil
 import pymysql
-from aiohttp import web
 from sqlalchemy.engine import make_url
 
-from api.config import load_config
 from bench import ocr_engine
 from bench.ocr_engine import memory_mb
 from bench.owner_service import TABLE as OWNER_TABLE
 from bench.screens.render import render_set
+from core.settings import load_settings
+from testkit.image_host import ImageHost, image_host
+from testkit.servers import READY_TIMEOUT, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MYSQL = "mysql+aiomysql://root@127.0.0.1:3306/test"
 SINGLE_FLIGHT_CALLERS = 50
 HEALTH_INTERVAL = 0.1
-READY_TIMEOUT = 600  # model loading took up to 2 minutes on a busy 2-core machine
 QUARTERS = ("25%", "50%", "75%", "100%")
 
 
@@ -134,7 +130,7 @@ class Report:
 class Workload:
     """What each server is asked: the labelled URLs, the single-flight URL, how many at once, how often again."""
 
-    images: ImageServer
+    images: ImageHost
     labels: dict[str, dict]  # URL -> its screenshot's record in labels.jsonl
     fresh_url: str
     concurrency: int
@@ -149,52 +145,6 @@ class Target:
     pid: int
     count_rows: Callable[[str], int]
     has_metrics: bool
-
-
-class ImageServer:
-    """Serves a folder's files at /img/<name> on 127.0.0.1 from its own thread; `hits` counts requests per path."""
-
-    def __init__(self, folder: Path) -> None:
-        self.files = {path.name: path.read_bytes() for path in folder.glob("*.jpg")}
-        self.hits: Counter[str] = Counter()
-        self.base = ""
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-
-    def url(self, name: str) -> str:
-        return f"{self.base}/img/{name}"
-
-    def downloads(self, url: str) -> int:
-        return self.hits[url.removeprefix(self.base)]
-
-    def __enter__(self) -> Self:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self._thread.start()
-        self._runner = asyncio.run_coroutine_threadsafe(self._start(sock), self._loop).result(30)
-        self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(30)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
-
-    async def _start(self, sock: socket.socket) -> web.AppRunner:
-        app = web.Application()
-        app.router.add_get("/img/{name}", self._file)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.SockSite(runner, sock).start()
-        return runner
-
-    async def _file(self, request: web.Request) -> web.Response:
-        self.hits[request.path] += 1
-        data = self.files.get(request.match_info["name"])
-        if data is None:
-            raise web.HTTPNotFound()
-        return web.Response(body=data, content_type="image/jpeg")
 
 
 # Where each server stores its answers: table and URL column (db/tables.py; bench/owner_service.py).
@@ -289,22 +239,6 @@ def stop_group(process: subprocess.Popen) -> None:
             process.wait(60)
         except subprocess.TimeoutExpired:
             continue
-
-
-def wait_ready(process: subprocess.Popen, url: str, log: Path, *, timeout: float = READY_TIMEOUT) -> None:
-    """Poll `url` until it answers 200; a server that exits or stays unready raises with its log's tail."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url}: not ready within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 def server_processes(pid: int) -> list[tuple[str, int]]:
@@ -413,7 +347,7 @@ async def ocr_runs(http: aiohttp.ClientSession, base: str) -> int:
     return int(float(counts[0])) if counts else 0
 
 
-async def single_flight(http: aiohttp.ClientSession, target: Target, url: str, images: ImageServer) -> SingleFlight:
+async def single_flight(http: aiohttp.ClientSession, target: Target, url: str, images: ImageHost) -> SingleFlight:
     """50 requests at once for a URL the server has not seen."""
     downloads = images.downloads(url)
     runs_before = await ocr_runs(http, target.base) if target.has_metrics else 0
@@ -488,18 +422,19 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(options: argparse.Namespace, command: str = "") -> Report:
     """The whole bench; each server is stopped before the next part starts."""
-    config = load_config()
+    config = load_settings()
     cpus, load_average = os.cpu_count() or 1, os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="service-load-") as tmp:
         folder = Path(tmp)
         note(f"rendering {options.count + 1} screenshots")
         labels_path = render_set(folder / "screens", count=options.count + 1, seed=options.seed)
         records = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines()]
-        with ImageServer(folder / "screens") as images, fresh_store(folder, options.mysql) as store:
+        with image_host() as images, fresh_store(folder, options.mysql) as store:
+            urls = {p.name: images.put(p.name, p.read_bytes(), "image/jpeg") for p in (folder / "screens").glob("*.jpg")}
             work = Workload(
                 images=images,
-                labels={images.url(record["path"]): record for record in records[:-1]},
-                fresh_url=images.url(records[-1]["path"]),  # asked only in the single-flight part
+                labels={urls[record["path"]]: record for record in records[:-1]},
+                fresh_url=urls[records[-1]["path"]],  # asked only in the single-flight part
                 concurrency=options.concurrency,
                 cache_rounds=options.cache_rounds,
             )

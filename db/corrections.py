@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.tables import corrections
@@ -57,3 +57,23 @@ async def list_for(conn: AsyncConnection, *, result_id: int) -> list[Correction]
     """Every correction of one result, oldest first."""
     query = select(*_COLUMNS).where(corrections.c.result_id == result_id).order_by(corrections.c.id)
     return [Correction(**row) for row in (await conn.execute(query)).mappings()]
+
+
+async def count_since(conn: AsyncConnection, *, since: datetime) -> dict[str, int]:
+    """Results staff handled since `since`: "corrected" (a value changed) and "accepted" (kept as they were).
+
+    A result handled both ways counts once, as corrected.
+    """
+    changed = or_(
+        corrections.c.old_fund_code != corrections.c.new_fund_code,
+        corrections.c.old_hold_share != corrections.c.new_hold_share,
+    )
+    per_result = (
+        select(func.max(case((changed, 1), else_=0)).label("changed"))
+        .where(corrections.c.created_at >= since)
+        .group_by(corrections.c.result_id)
+        .subquery()
+    )
+    query = select(per_result.c.changed, func.count()).group_by(per_result.c.changed)
+    counted = {bool(changed): number for changed, number in (await conn.execute(query)).all()}
+    return {"corrected": counted.get(True, 0), "accepted": counted.get(False, 0)}

@@ -18,11 +18,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.dialects import mysql
 
 # The Alembic revision these tables correspond to; /ready compares it with the database.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData(
     naming_convention={
@@ -34,6 +35,7 @@ metadata = MetaData(
 )
 
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
+ID_MAX = 2**63 - 1  # both are signed 64-bit
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 _mysql = {"mysql_charset": "utf8mb4", "mysql_engine": "InnoDB"}
 
@@ -54,6 +56,8 @@ results = Table(
     Column("flag", Boolean, nullable=False),
     Column("fund_code", String(16), nullable=False),
     Column("hold_share", String(64), nullable=False),
+    Column("confidence", JSON, nullable=True, comment="{fund_code, hold_share} in [0, 1]; NULL: stored before confidences"),
+    Column("needs_review", Boolean, nullable=False, server_default=false(), comment="the OCR answer is not sure: a clerk looks"),
     Column("ocr_model", String(64), nullable=False),
     Column("ner_model", String(64), nullable=True),
     Column("ocr_seconds", Float, nullable=False),
@@ -63,6 +67,7 @@ results = Table(
     Column("corrected_by", String(64), nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
+    Index(None, "needs_review"),
     **_mysql,
 )
 

@@ -3,14 +3,14 @@
 import sys
 import urllib.request
 
-from api.config import load_config
+from core.settings import load_settings
 
 # An address to listen on is not an address to call: "every interface" is reached on loopback.
 _ANY = {"0.0.0.0", "::", ""}
 
 
 def main() -> int:
-    server = load_config().server
+    server = load_settings().server
     host = "127.0.0.1" if server.host in _ANY else server.host
     try:
         with urllib.request.urlopen(f"http://{host}:{server.port}/health", timeout=3) as response:

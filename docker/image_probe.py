@@ -10,8 +10,6 @@ default SQLite database, then a fresh MariaDB database that the image's start-up
 from __future__ import annotations
 
 import argparse
-import functools
-import io
 import json
 import os
 import shutil
@@ -19,34 +17,28 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
 
-from PIL import Image, ImageDraw, ImageFont
+from testkit.drawing import screenshot
+from testkit.image_host import ImageHost, image_host
+from testkit.servers import wait_ready
 
 FUND_CODE = "000001"
 HOLD_SHARE = "1234.56"
 SCREEN_LINES = ("我的持有", "华夏成长混合", f"基金代码 {FUND_CODE}", "可用份额 1,234.56", "持有收益 +56.78")
-FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
 # The model folder the image's own configuration names, loaded as the service would load it.
 NER_LOAD = """
-from api.config import load_config
+from core.settings import load_settings
 from ner_service.predict import NerPredictor
-ner = load_config().ner
+ner = load_settings().ner
 predictor = NerPredictor.load(ner.model_path, threads=1)
 print(ner.model_path, predictor.version, predictor.predict(["基金代码 000001 可用份额 1,234.56"]))
 """
-READY_TIMEOUT = 600.0
 MYSQL_PORT = 3306
 MYSQL_URL = f"mysql+aiomysql://fundocr:image-test@127.0.0.1:{MYSQL_PORT}/fundocr"
 
@@ -163,39 +155,6 @@ def check_contents(rootfs: Rootfs) -> None:
     expect(writable.stdout.strip() == "read-only", "the service cannot change its own code")
 
 
-def screenshot(directory: Path) -> str:
-    font_path = next((p for p in FONTS if Path(p).exists()), None)
-    if font_path is None:
-        raise ProbeFailed(f"no CJK font among {FONTS}: apt-get install fonts-noto-cjk")
-    font = ImageFont.truetype(font_path, 34)
-    image = Image.new("RGB", (750, 60 + 80 * len(SCREEN_LINES)), "white")
-    draw = ImageDraw.Draw(image)
-    for row, text in enumerate(SCREEN_LINES):
-        draw.text((40, 40 + row * 80), text, fill=(25, 25, 25), font=font)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    (directory / "holdings.png").write_bytes(out.getvalue())
-    return "holdings.png"
-
-
-class ImageHost:
-    """A static file server on loopback inside the namespace; it records every path asked for."""
-
-    def __init__(self, directory: Path) -> None:
-        self.paths: list[str] = []
-        host = self
-
-        class Handler(SimpleHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                host.paths.append(self.path)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/{name}"
-
-
 def call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
@@ -204,20 +163,6 @@ def call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
-
-
-def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path, started: float) -> float:
-    while time.monotonic() - started < READY_TIMEOUT:
-        if process.poll() is not None:
-            raise ProbeFailed(f"the service exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            status, _ = call("GET", f"{base}/ready")
-            if status == 200:
-                return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise ProbeFailed(f"not ready after {READY_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> int:
@@ -229,7 +174,7 @@ def stop(process: subprocess.Popen[bytes]) -> int:
         return process.wait()
 
 
-def serve_and_probe(rootfs: Rootfs, host: ImageHost, image: str, env: dict[str, str], label: str, work: Path) -> float:
+def serve_and_probe(rootfs: Rootfs, host: ImageHost, url: str, env: dict[str, str], label: str, work: Path) -> float:
     """Start the image's entry command, wait for /ready, and check the answers; the seconds to /ready."""
     print(f"\n-- {label}")
     env = {"FUNDOCR_DOWNLOAD__ALLOW_PRIVATE_NETWORKS": "true", **env}
@@ -240,12 +185,15 @@ def serve_and_probe(rootfs: Rootfs, host: ImageHost, image: str, env: dict[str, 
     started = time.monotonic()
     process = rootfs.start(env, log)
     try:
-        seconds = wait_ready(base, process, log, started)
+        try:
+            wait_ready(process, f"{base}/ready", log)
+        except RuntimeError as error:
+            raise ProbeFailed(str(error)) from None
+        seconds = time.monotonic() - started
         print(f"  ok  /ready after {seconds:.1f} s")
         check(call("GET", f"{base}/health")[0] == 200, "GET /health answers 200")
         healthcheck = rootfs.run(rootfs.spec.healthcheck)
         check(healthcheck.returncode == 0, f"the HEALTHCHECK command passes ({healthcheck.stderr.strip()})")
-        url = host.url(image)
         status, answer = call("POST", f"{base}/ocr_handler", {"image_url": url, "url_type": "oss"})
         check(status == 200, f"POST /ocr_handler answers {status}" + ("" if status == 200 else f": {answer}"))
         print(f"      lines read: {[line['text'] for line in answer['lines']]}")
@@ -262,7 +210,7 @@ def serve_and_probe(rootfs: Rootfs, host: ImageHost, image: str, env: dict[str, 
             wins = after["data"]["fund_code"] == "110011" and float(after["data"]["hold_share"]) == 99.5
             expect(wins, f"the correction wins when asked again: {after['data']}")
             expect(after["ocr"]["fund_code"] == FUND_CODE, "the OCR values are kept beside the correction")
-        expect(host.paths.count(f"/{image}") == 1, f"the screenshot was fetched once ({host.paths})")
+        expect(host.downloads(url) == 1, f"the screenshot was fetched once ({dict(host.hits)})")
     finally:
         code = stop(process)
     expect(code == 0, f"the service stops cleanly on SIGTERM (exit {code})")
@@ -327,20 +275,23 @@ def main() -> int:
         rootfs = Rootfs(args.rootfs, spec)
         prepare_namespace(args.rootfs)
         check_contents(rootfs)
-        screens = args.work / "screens"
-        screens.mkdir()
-        host = ImageHost(screens)
-        image = screenshot(screens)
-        sqlite = serve_and_probe(rootfs, host, image, {}, "sqlite (the image's default)", args.work)
-        expect((args.rootfs / spec.workdir.lstrip("/") / "var/fundocr.db").exists(), "the SQLite database is in var/")
-        host.paths.clear()
-        with MariaDB(args.work) as db:
-            mysql = serve_and_probe(rootfs, host, image, {"FUNDOCR_DATABASE__URL": MYSQL_URL}, "mysql", args.work)
-            tables = db.sql("SHOW TABLES FROM fundocr").stdout.split()
-            expect("alembic_version" in tables, f"the image's start-up migrated the fresh database: {tables}")
+        with image_host() as host:
+            return _probe(args, spec, rootfs, host)
     except ProbeFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
+
+
+def _probe(args: argparse.Namespace, spec: ImageSpec, rootfs: Rootfs, host: ImageHost) -> int:
+    """Serve the screenshot, probe the image on SQLite, then on a fresh MariaDB database."""
+    url = host.put("holdings.png", screenshot(list(SCREEN_LINES), width=750, line_height=80))
+    sqlite = serve_and_probe(rootfs, host, url, {}, "sqlite (the image's default)", args.work)
+    expect((args.rootfs / spec.workdir.lstrip("/") / "var/fundocr.db").exists(), "the SQLite database is in var/")
+    host.hits.clear()
+    with MariaDB(args.work) as db:
+        mysql = serve_and_probe(rootfs, host, url, {"FUNDOCR_DATABASE__URL": MYSQL_URL}, "mysql", args.work)
+        tables = db.sql("SHOW TABLES FROM fundocr").stdout.split()
+        expect("alembic_version" in tables, f"the image's start-up migrated the fresh database: {tables}")
     print(f"\ntime to /ready: {sqlite:.1f} s on SQLite (first start), {mysql:.1f} s on MariaDB")
     for failure in FAILURES:
         print(f"FAILED: {failure}", file=sys.stderr)

@@ -100,7 +100,7 @@ run() {
     say "running the image in namespaces with loopback only"
     status=0
     unshare --net --mount --pid --fork --mount-proc="$rootfs/proc" \
-        "$PYTHON" "$ROOT/docker/image_probe.py" --rootfs "$rootfs" --image-json "$work/image.json" --work "$work" \
+        env PYTHONPATH="$ROOT" "$PYTHON" "$ROOT/docker/image_probe.py" --rootfs "$rootfs" --image-json "$work/image.json" --work "$work" \
         || status=$?
     say "files the runs added to the container (podman diff)"
     local added path

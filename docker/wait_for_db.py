@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import text
 
-from api.config import load_config
+from core.settings import load_settings
 from db.engine import create_engine, transaction
 from db.errors import DatabaseUnavailable
 
@@ -35,7 +35,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before giving up")
     args = parser.parse_args()
-    return 0 if asyncio.run(wait(load_config().database.resolved_url, args.timeout)) else 1
+    return 0 if asyncio.run(wait(load_settings().database.resolved_url, args.timeout)) else 1
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from api.config import load_config
+from core.settings import load_settings
 from db.engine import create_engine
 from db.tables import metadata
 
@@ -16,7 +16,7 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 
 def _url() -> str:
-    return config.attributes.get("url") or load_config().database.resolved_url
+    return config.attributes.get("url") or load_settings().database.resolved_url
 
 
 def _run(connection: Connection) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 
 from transformers import BertConfig
@@ -22,8 +22,8 @@ class TaggerConfig:
     hidden_size: int = 256
     num_layers: int = 4
     num_heads: int = 4
-    intermediate_size: int = 1024
-    max_chars: int = 254
+    intermediate_size: int = 512
+    max_chars: int = 510
     dropout: float = 0.1
     # "relative": attention scores see the distance between two characters (BERT's relative_key_query)
     positions: str = "absolute"
@@ -74,11 +74,13 @@ class TaggerConfig:
 
 
 def add_shape_options(parser: argparse.ArgumentParser) -> None:
-    """The command-line options of a tagger's shape, shared by the trainer and the pre-trainer."""
-    parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument("--intermediate", type=int, default=512)
-    parser.add_argument("--max-chars", type=int, default=510, help="the longest window the tagger reads at once")
-    parser.add_argument("--dropout", type=float, default=0.1)
-    parser.add_argument("--positions", choices=("absolute", "relative"), default="absolute")
+    """The command-line options of a tagger's shape, shared by the trainer and the pre-trainer; their
+    defaults are TaggerConfig's."""
+    default = {f.name: f.default for f in fields(TaggerConfig) if f.default is not MISSING}
+    parser.add_argument("--layers", type=int, default=default["num_layers"])
+    parser.add_argument("--hidden", type=int, default=default["hidden_size"])
+    parser.add_argument("--heads", type=int, default=default["num_heads"])
+    parser.add_argument("--intermediate", type=int, default=default["intermediate_size"])
+    parser.add_argument("--max-chars", type=int, default=default["max_chars"], help="the longest window the tagger reads at once")
+    parser.add_argument("--dropout", type=float, default=default["dropout"])
+    parser.add_argument("--positions", choices=("absolute", "relative"), default=default["positions"])

@@ -1,10 +1,16 @@
 """Train a BERT-CRF tagger from scratch on generated holdings pages or a public corpus.
 
     python -m ner_service.train --data holdings --out ner_service/model --seed 1 --minutes 28 --extra OCR.jsonl
+    python -m ner_service.train --data holdings --start-from ner_service/model --corrections FIXES.jsonl \
+        --minutes 8 --lr 2e-4 --out /tmp/model
     nice python -m ner_service.train --data resume --corpus-dir ../corpora --out /tmp/resume --minutes 25
     python -m ner_service.train --data resume --corpus-dir ../corpora --init /tmp/encoder --lr 2e-4 --out /tmp/resume
 
 `--init` starts from an encoder pre-trained by `ner_service.pretrain`; it then fixes the encoder's shape.
+`--start-from` continues training a whole tagger folder (its shape and labels), for instance the shipped
+model on staff corrections (`--corrections`, written by `python server.py export-corrections`).
+The folder written gets a `model_card.json`: the version (a hash of the weights), the data, the steps and
+the dev scores.
 
 Each epoch prints the dev entity F1; the folder keeps the epoch with the best dev F1. The learning rate
 warms up, then decays linearly to zero at the end of `--steps` (or `--epochs`) or, if it comes first, of
@@ -17,9 +23,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import json
 import math
 import random
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import torch
@@ -30,12 +38,16 @@ from ner_service import pretrain
 from ner_service.budget import Budget
 from ner_service.config import TaggerConfig, add_shape_options
 from ner_service.data import datasets
+from ner_service.data.augment import entity_pool
+from ner_service.data.feedback import read_corrections, variants
 from ner_service.data.sample import Sample, read_jsonl
 from ner_service.evaluate import Report, evaluate
 from ner_service.model import BertCrfTagger
 from ner_service.predict import NerPredictor, encode_batch
 from ner_service.pretrain import Pretrained
 from ner_service.tokenizer import SPECIALS, CharTokenizer
+
+CARD_FILE = "model_card.json"
 
 
 def chunks(sample: Sample, size: int) -> list[Sample]:
@@ -67,11 +79,17 @@ class Trainer:
     """One model, its optimiser and schedule; `epoch` trains on a list of samples, `dev` scores it."""
 
     def __init__(
-        self, config: TaggerConfig, tokenizer: CharTokenizer, args: argparse.Namespace, steps: int, init: Pretrained | None
+        self,
+        config: TaggerConfig,
+        tokenizer: CharTokenizer,
+        args: argparse.Namespace,
+        steps: int,
+        init: Pretrained | None,
+        start: BertCrfTagger | None = None,
     ) -> None:
         self.budget = Budget(steps, args.minutes)
         self.tokenizer = tokenizer
-        self.model = BertCrfTagger(config)
+        self.model = start or BertCrfTagger(config)
         self.label_ids = {label: i for i, label in enumerate(config.labels)}
         self.args = args
         crf = list(self.model.crf.parameters())
@@ -87,6 +105,8 @@ class Trainer:
         if init is not None:
             self.model.bert.load_state_dict(init.state)
             self.seen |= init.seen
+        if start is not None:  # its embeddings were all trained, or already set to [UNK]'s when it was saved
+            self.seen[:] = True
         self.rng = random.Random(args.seed)
 
     @property
@@ -145,10 +165,13 @@ def training_sets(args: argparse.Namespace) -> tuple[Iterator[list[Sample]], lis
         dev = datasets.load(args.data, "dev", seed=args.seed, pages=args.dev_pages)
 
         extra = [sample for path in args.extra for sample in read_jsonl(path)]
+        fixes = [sample for path in args.corrections for sample in read_corrections(path)]
 
         def generated() -> Iterator[list[Sample]]:
             for epoch in range(10**6):
-                yield datasets.holdings_noisy(random.Random(f"holdings-train-{args.seed}-{epoch}"), args.pages) + extra
+                rng = random.Random(f"holdings-train-{args.seed}-{epoch}")
+                pages = datasets.holdings_noisy(rng, args.pages)
+                yield pages + extra + variants(fixes, rng, entity_pool(pages + fixes), copies=args.correction_copies)
 
         return generated(), dev, datasets.labels_of(args.data, dev)
     train = datasets.load(args.data, "train", corpus_dir=args.corpus_dir)
@@ -181,6 +204,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--extra", type=Path, nargs="*", default=[], help="holdings: JSON-lines samples added to every epoch (a file named twice counts twice)"
     )
+    parser.add_argument(
+        "--corrections", type=Path, nargs="*", default=[], help="holdings: staff corrections (server.py export-corrections)"
+    )
+    parser.add_argument(
+        "--correction-copies", type=int, default=8, help="each correction this often an epoch, all but once with OCR noise"
+    )
+    parser.add_argument("--start-from", type=Path, help="continue training this tagger folder (its shape and labels)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--crf-lr-scale", type=float, default=20.0)
@@ -198,14 +228,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     epochs, dev, labels = training_sets(args)
     tokenizer = CharTokenizer.default()
     init = pretrain.load(args.init, tokenizer) if args.init else None
-    config = (  # a pre-trained encoder fixes the shape
-        dataclasses.replace(init.config, labels=labels, dropout=args.dropout)
-        if init is not None
-        else TaggerConfig.from_options(args, labels=labels, vocab_size=len(tokenizer))
-    )
+    start = _start(args.start_from, tokenizer, labels) if args.start_from else None
+    if start is not None:
+        config = start.config
+    elif init is not None:  # a pre-trained encoder fixes the shape
+        config = dataclasses.replace(init.config, labels=labels, dropout=args.dropout)
+    else:
+        config = TaggerConfig.from_options(args, labels=labels, vocab_size=len(tokenizer))
     first = [piece for sample in next(epochs) for piece in chunks(sample, config.max_chars)]
     steps = args.steps or args.epochs * math.ceil(len(first) / args.batch_size)
-    trainer = Trainer(config, tokenizer, args, steps, init)
+    trainer = Trainer(config, tokenizer, args, steps, init, start)
     print(f"{len(first)} training / {len(dev)} dev texts, {len(labels)} labels, {steps} steps", flush=True)
     best = -1.0
     for epoch in itertools.count(1):
@@ -227,7 +259,47 @@ def main(argv: Sequence[str] | None = None) -> None:
     final = NerPredictor.load(args.out, threads=args.threads)
     minutes = trainer.budget.elapsed_minutes
     print(f"{trainer.schedule.last_epoch} steps in {minutes:.1f} min; best dev F1 {best:.4f}, model {final.version} in {args.out}")
-    print(evaluate(final, dev, progress=False).table())
+    report = evaluate(final, dev, progress=False)
+    print(report.table())
+    write_card(args, final.version, trainer.schedule.last_epoch, minutes, len(dev), report)
+
+
+def _start(folder: Path, tokenizer: CharTokenizer, labels: tuple[str, ...]) -> BertCrfTagger:
+    """The tagger of `folder`, to train on; it must know these labels and this vocabulary."""
+    tagger, its_tokenizer = tagger_io.load(folder)
+    if its_tokenizer.tokens != tokenizer.tokens:
+        raise SystemExit(f"{folder}: the tagger has another vocabulary")
+    if tagger.config.labels != labels:
+        raise SystemExit(f"{folder}: the tagger's labels {tagger.config.labels} are not this data's {labels}")
+    return tagger.train()
+
+
+def write_card(args: argparse.Namespace, version: str, steps: int, minutes: float, dev_texts: int, report: Report) -> None:
+    """`model_card.json` beside the weights: what the model is, what it learned from, how it scored."""
+    card = {
+        "version": version,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data": {
+            "set": args.data,
+            "seed": args.seed,
+            "pages_per_epoch": args.pages if args.data == datasets.HOLDINGS else None,
+            "extra": [str(p) for p in args.extra],
+            "corrections": {str(p): len(read_corrections(p)) for p in args.corrections},
+            "correction_copies": args.correction_copies,
+            "started_from": str(args.start_from) if args.start_from else None,
+            "encoder": str(args.init) if args.init else None,
+        },
+        "steps": steps,
+        "minutes": round(minutes, 1),
+        "dev": {
+            "texts": dev_texts,
+            "f1": round(report.micro.f1, 4),
+            "precision": round(report.micro.precision, 4),
+            "recall": round(report.micro.recall, 4),
+            "f1_by_type": {kind: round(score.f1, 4) for kind, score in sorted(report.by_type.items())},
+        },
+    }
+    (args.out / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -18,9 +18,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from core.settings import MAX_PIXELS
+
 from .errors import OcrError
 from .extract import extract
-from .image import DEFAULT_MAX_PIXELS
 from .pool import EnginePool
 from .types import OcrResult
 
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders")
     parser.add_argument("--instances", type=int, default=1, help="OCR engines working in parallel (default 1)")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads per engine (default 1)")
-    parser.add_argument("--max-pixels", type=int, default=DEFAULT_MAX_PIXELS, help="refuse larger images")
+    parser.add_argument("--max-pixels", type=int, default=MAX_PIXELS, help="refuse larger images")
     args = parser.parse_args(argv)
     images = find_images(args.paths)
     try:

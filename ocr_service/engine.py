@@ -6,8 +6,10 @@ import time
 
 import numpy as np
 
+from core.settings import MAX_PIXELS, MAX_SIDE
+
 from .hub_module.chinese_ocr_db_crnn_mobile.pipeline import OcrPipeline, TextLine
-from .image import DEFAULT_MAX_PIXELS, load_image
+from .image import load_image
 from .types import OcrLine, OcrResult, Quad
 
 
@@ -22,8 +24,8 @@ class OcrEngine:
         self,
         *,
         threads: int = 1,
-        max_pixels: int = DEFAULT_MAX_PIXELS,
-        max_side: int = 1280,
+        max_pixels: int = MAX_PIXELS,
+        max_side: int = MAX_SIDE,
         box_thresh: float = 0.5,
         text_thresh: float = 0.5,
     ) -> None:

@@ -1,12 +1,18 @@
-"""Fund code and share figure from OCR lines, placed by their boxes.
+"""Fund code and share figure from OCR lines, placed by their boxes, with the evidence for each value.
 
-The lines are grouped into visual rows. A label (`可用份额`, `持有份额`, `基金代码`, `市值`, ...) takes its
-value from the same line (`持有份额 12,345.67份`), else from the next cell of its row (label left, value
-right), else from the row below: by column index when a row of labels sits over a row of as many cells,
-else by horizontal overlap. A header row that names a code or name column (`代码 名称 持仓 可用 市值`)
-takes every data row under it. Available shares win over held shares. A fund code is six digits standing
-alone, in brackets or after `代码`, and never a value of another label (account, phone, date, money,
-order, ...) nor part of a longer number. `flag` needs exactly one code and one share figure.
+The lines are cut into cells (a label and/or a value) and grouped into visual rows (`layout`). A label
+(`labels`) takes its value from the same line (`持有份额 12,345.67份`, `持有份额……12,345.67`), else from
+the next cell of its row (label left, value right), else from the row below: by column index when a row
+of labels sits over a row of as many cells, else by horizontal overlap. A header row that names a code or
+name column (`代码 名称 持仓 可用 市值`) takes every data row under it; a combined header (`持仓/可用`)
+takes the upper of two stacked values for its first part and the lower for its second. Available shares
+win over held shares. A share is a plain figure above zero (`numbers.shape`): never a price, NAV,
+percentage, signed profit, money, date, nor the page's fund code. A fund code is six digits standing
+alone, in brackets or after `代码`, never a value of another label (account, phone, date, money, order,
+...), never near words such as 验证码 or 邮编, and never part of a longer number.
+
+`flag` needs exactly one code and one share figure; `candidates` keeps every value with how it was
+paired, for `confidence` to say how sure the answer is.
 """
 
 from __future__ import annotations
@@ -15,32 +21,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .numbers import normalise_share, to_halfwidth
-from .types import Extraction, OcrLine
+from . import layout
+from .labels import LEADER, NOT_CODE, SHARE_KINDS, Kind, clean, kinds
+from .numbers import normalise_share, shape, to_halfwidth
+from .types import Box, Candidate, Extraction, OcrLine, Pairing
 
-AVAILABLE = re.compile(r"可用(份额|数量)?|可赎回?份额|可卖(份额|数量)?")
-HELD = re.compile(r"(持有|持仓)?份额|持仓(数量)?|持有(数量|份数)|总份额")
-OTHER_SHARE = re.compile(r"(冻结|在途|赎回中|确认中|申购中)份额")
-CODE = re.compile(r"(基金|产品|证券)?代码")
-NAME = re.compile(r"(基金|产品|证券)?名称(/代码)?")
-# How labels of other figures end (amounts, profits, NAV, dates, accounts, phones, orders, ...): their
-# values are never shares and their digits never a fund code. Fund names end otherwise (混合, 指数, A, ETF).
-OTHER = re.compile(
-    r"(金额|市值|资产|收益|盈亏|涨幅|涨跌幅?|净值|成本|价|价格|日期|时间|日|账号|账户|卡|卡号|电话|热线|手机|手机号"
-    r"|号|编号|码|邮编|天数|资金|余额|率|比例|占比|近|状态)$"
-)
 _VALUE_START = re.compile(r"[+\-−]?[¥$]?[0-9]")
 _CODE_TOKEN = re.compile(r"(?<![\d.,¥$+\-−*/:#])[0-9]{6}(?![\d.,%*/:]|\s?(?:[份元天年月日万亿]|股(?!票)))")
 _TRAILING_FIGURE = re.compile(r"(?<=[^\d.,+\-−¥$])[0-9][0-9.,]*$")
-_LABEL_STRIP = re.compile(r"\((份|元|股)\)|[\s:：()（）\[\]【】<>《》|]")
+_OPENING = re.compile(r"[(（\[【]\s*$")
+# `可用` alone means cash when it stands among account figures (`总资产 可用 可取`).
+_BARE_AVAILABLE = "可用"
+_SUMMARY_KINDS = ("money", "profit", "rate")
 
 
 @dataclass(frozen=True, slots=True)
 class _Cell:
     line: OcrLine
+    box: Box
     text: str
     label: str  # the label part, before any figure, stripped of punctuation
-    kind: str | None  # "available", "held", "other_share", "code", "name", "other" or None
+    kinds: tuple[Kind, ...]  # what the label names: one kind, two for a combined header, none
     value: str  # the part from the first figure on
 
     @property
@@ -50,149 +51,181 @@ class _Cell:
 
 @dataclass(frozen=True, slots=True)
 class _Pair:
-    """A label and the cell its value came from (the label's own cell when they share a line)."""
+    """A label, the cell its value came from (the label's own cell when they share a line), and how."""
 
     label: _Cell
     source: _Cell
+    kind: Kind
+    pairing: Pairing
 
     @property
-    def value(self) -> str:
-        return self.source.value
+    def ocr_confidence(self) -> float:
+        return min(self.label.line.confidence, self.source.line.confidence)
 
 
 def extract(lines: Sequence[OcrLine]) -> Extraction:
     """Decide fund code and share from one page's lines; any input gives an answer, never an exception."""
-    rows = _rows([cell for line in lines if line.text.strip() for cell in _cells(line)])
-    pairs = _pairs(rows)
-    consumed = {id(p.source) for p in pairs if p.label.kind != "code" and p.source is not p.label}
-    codes = _unique(
-        [m.group() for p in pairs if p.label.kind == "code" for m in _CODE_TOKEN.finditer(p.value)]
-        + [code for row in rows for cell in row if id(cell) not in consumed for code in _free_codes(cell)]
-    )
-    available = _unique([s for p in pairs if p.label.kind == "available" if (s := normalise_share(p.value))])
-    held = _unique([s for p in pairs if p.label.kind == "held" if (s := normalise_share(p.value))])
-    shares = available or held
-    if len(codes) == 1 and len(shares) == 1:
-        return Extraction(codes[0], shares[0], True, tuple(codes), tuple(shares))
-    return Extraction("", "", False, tuple(codes), tuple(shares))
+    grid = [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line)])]
+    pairs = _pairs(grid)
+    consumed = {id(p.source) for p in pairs if p.source is not p.label}
+    codes = [
+        Candidate(m.group(), "fund_code", p.pairing, p.kind, p.ocr_confidence, p.source.box)
+        for p in pairs
+        if p.kind == "code"
+        for m in _CODE_TOKEN.finditer(p.source.value)
+    ]
+    codes += [code for row in grid for cell in row if id(cell) not in consumed for code in _free_codes(cell)]
+    code_values = {c.value for c in codes}
+    shares = [s for p in pairs if p.kind in SHARE_KINDS if (s := _share(p, code_values))]
+    available = _unique([s.value for s in shares if s.label == "available"])
+    decided = available or _unique([s.value for s in shares if s.label == "held"])
+    found = _unique([c.value for c in codes])
+    candidates = tuple(codes + shares)
+    if len(found) == 1 and len(decided) == 1:
+        return Extraction(found[0], decided[0], True, tuple(found), tuple(decided), candidates)
+    return Extraction("", "", False, tuple(found), tuple(decided), candidates)
 
 
 def _cells(line: OcrLine) -> list[_Cell]:
-    """The line as one cell, or as two where OCR ran a name into the next column's figure (`沪深300ETF1,000`)."""
+    """The line as one cell; as one cell per figure where OCR read several columns of figures as one line
+    (`211,606.85 211,606.85 51.74`); as two where it ran a name into the next column's figure
+    (`沪深300ETF1,000`); none when it holds only punctuation (a dot leader read as a line of its own)."""
     text = to_halfwidth(line.text).strip()
+    box = layout.box_of(line)
+    figures = list(re.finditer(r"\S+", text))
+    if len(figures) > 1 and all(shape(f.group()) for f in figures):
+        return [_cell(line, _slice(box, text, f.start(), f.end()), f.group()) for f in figures]
     tail = _TRAILING_FIGURE.search(text)
     if tail and normalise_share(tail.group()) is not None:
-        widths = [_width(ch) for ch in text]
-        x = line.left + (line.right - line.left) * sum(widths[: tail.start()]) / sum(widths)
-        head = _cell(_part(line, text[: tail.start()], line.left, x))
-        if head.kind is None and head.label:
-            return [head, _cell(_part(line, tail.group(), x, line.right))]
-    return [_cell(line)]
+        head = _cell(line, _slice(box, text, 0, tail.start()), text[: tail.start()])
+        if not head.kinds and head.label:
+            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group())]
+    cell = _cell(line, box, text)
+    return [cell] if cell.label or cell.value else []
+
+
+def _slice(box: Box, text: str, start: int, end: int) -> Box:
+    """The part of `box` that text[start:end] covers, by character widths."""
+    widths = [_width(ch) for ch in text]
+    total = sum(widths)
+    left = box.left + box.width * sum(widths[:start]) / total
+    right = box.left + box.width * sum(widths[:end]) / total
+    return Box(left, box.top, right, box.bottom)
 
 
 def _width(char: str) -> float:
     return 0.55 if char.isascii() else 1.0
 
 
-def _part(line: OcrLine, text: str, left: float, right: float) -> OcrLine:
-    l, r = round(left), round(right)
-    return OcrLine(text, line.confidence, ((l, line.top), (r, line.top), (r, line.bottom), (l, line.bottom)))
-
-
-def _cell(line: OcrLine) -> _Cell:
-    text = to_halfwidth(line.text).strip()
+def _cell(line: OcrLine, box: Box, text: str) -> _Cell:
+    text = LEADER.sub(" ", text).strip()
     start = _VALUE_START.search(text)
     head, value = (text[: start.start()], text[start.start() :].strip()) if start else (text, "")
-    label = _LABEL_STRIP.sub("", head)
-    return _Cell(line, text, label, _kind(label), value)
+    label = clean(head)
+    return _Cell(line, box, text, label, kinds(label), value)
 
 
-def _kind(label: str) -> str | None:
-    if not label:
-        return None
-    for kind, pattern in (("other_share", OTHER_SHARE), ("available", AVAILABLE), ("held", HELD), ("code", CODE), ("name", NAME)):
-        if pattern.fullmatch(label):
-            return kind
-    return "other" if OTHER.search(label) else None
+def _summary(row: list[_Cell]) -> list[_Cell]:
+    """The row with a bare `可用` read as money when every other label of the row names account figures."""
+    others = [c for c in row if c.kinds and c.label != _BARE_AVAILABLE]
+    if not others or not all(k in _SUMMARY_KINDS for c in others for k in c.kinds):
+        return row
+    return [_Cell(c.line, c.box, c.text, c.label, ("money",), c.value) if c.label == _BARE_AVAILABLE else c for c in row]
 
 
-def _rows(cells: list[_Cell]) -> list[list[_Cell]]:
-    """Cells grouped into rows by vertical overlap, rows top to bottom, cells left to right."""
-    rows: list[list[_Cell]] = []
-    for cell in sorted(cells, key=lambda c: c.line.center[1]):
-        row = rows[-1] if rows else None
-        if row and abs(cell.line.center[1] - _middle(row)) <= max(2.0, 0.5 * min(cell.line.height, _height(row))):
-            row.append(cell)
-        else:
-            rows.append([cell])
-    return [sorted(row, key=lambda c: c.line.left) for row in rows]
-
-
-def _middle(row: list[_Cell]) -> float:
-    return sum(c.line.center[1] for c in row) / len(row)
-
-
-def _height(row: list[_Cell]) -> float:
-    return max(c.line.height for c in row)
-
-
-def _pairs(rows: list[list[_Cell]]) -> list[_Pair]:
+def _pairs(grid: list[list[_Cell]]) -> list[_Pair]:
     pairs: list[_Pair] = []
-    for r, row in enumerate(rows):
-        labels = [c for c in row if c.kind]
-        is_header = len(labels) >= 3 and any(c.kind in ("code", "name") for c in labels)
+    for r, row in enumerate(grid):
+        labels = [c for c in row if c.kinds]
+        is_header = len(labels) >= 3 and any(k in ("code", "name") for c in labels for k in c.kinds)
         for j, cell in enumerate(row):
-            if not cell.kind:
+            if not cell.kinds:
                 continue
-            if cell.value:
-                pairs.append(_Pair(cell, cell))
-            elif j + 1 < len(row) and row[j + 1].is_value and len(labels) == 1:
-                pairs.append(_Pair(cell, row[j + 1]))
+            if len(cell.kinds) == 2:
+                if len(labels) == len(row):
+                    pairs += _stacked(grid, r, j, is_header)
+            elif cell.value:
+                pairs.append(_Pair(cell, cell, cell.kinds[0], "same_line"))
+            elif j + 1 < len(row) and row[j + 1].is_value and (len(labels) == 1 or _alternating(row)):
+                pairs.append(_Pair(cell, row[j + 1], cell.kinds[0], "right_cell"))
             elif len(labels) == len(row):
                 # Only a row of labels alone heads columns; a label among menu words (买入 卖出 持仓) does not.
-                pairs += [_Pair(cell, below) for below in _below(rows, r, j, is_header)]
+                pairing: Pairing = "header_column" if is_header else "below"
+                pairs += [_Pair(cell, c, cell.kinds[0], pairing) for c in _column(grid, r, j, is_header) if c.is_value]
     return pairs
 
 
-def _below(rows: list[list[_Cell]], r: int, j: int, is_header: bool) -> list[_Cell]:
-    """The value cells under cell j of row r: one row down, or every data row down for a table header."""
+def _alternating(row: list[_Cell]) -> bool:
+    """Label, value, label, value ...: two label -> value pairs side by side."""
+    return len(row) % 2 == 0 and all(bool(c.kinds) == (i % 2 == 0) and (c.kinds or c.is_value) for i, c in enumerate(row))
+
+
+def _stacked(grid: list[list[_Cell]], r: int, j: int, is_header: bool) -> list[_Pair]:
+    """Under a combined header (`持仓/可用`) each cell holds two values, one above the other: upper for the
+    first part, lower for the second (a name has no figure: under `名称/代码` every line counts). An odd
+    number of lines in the column leaves the pairing unknown."""
+    header = grid[r][j]
+    column = _column(grid, r, j, is_header, rows_down=None if is_header else 2)
+    if "name" not in header.kinds:
+        column = [cell for cell in column if cell.is_value]
+    if len(column) % 2:
+        return []
+    return [_Pair(header, cell, header.kinds[i % 2], "stacked") for i, cell in enumerate(column)]
+
+
+def _column(grid: list[list[_Cell]], r: int, j: int, is_header: bool, rows_down: int | None = 1) -> list[_Cell]:
+    """The cells under cell j of row r: `rows_down` rows (every data row of a table header: None)."""
     found: list[_Cell] = []
-    above = rows[r]
-    for row in rows[r + 1 :]:
-        gap = row[0].line.top - max(c.line.bottom for c in above)
-        if gap > 2.5 * _height(above) or any(c.kind for c in row):
+    labels, above = grid[r], grid[r]
+    limit = None if is_header else rows_down
+    for row in grid[r + 1 :]:
+        gap = layout.top(row) - layout.bottom(above)
+        if gap > 2.5 * layout.height(above) or any(c.kinds for c in row):
             break
-        if not is_header and len(row) > len(rows[r]):
+        if not is_header and len(row) > len(labels):
             # More figures than labels: they belong to captions elsewhere (a page title over a summary).
             break
-        column = _column(rows[r], row, j)
-        if column is not None and column.is_value:
-            found.append(column)
-        if not is_header:
-            break
+        cell = _under(labels, row, j)
+        if cell is not None:
+            found.append(cell)
         above = row
+        if limit is not None:
+            limit -= 1
+            if limit == 0:
+                break
     return found
 
 
-def _column(labels: list[_Cell], values: list[_Cell], j: int) -> _Cell | None:
+def _under(labels: list[_Cell], values: list[_Cell], j: int) -> _Cell | None:
     """The cell of `values` under labels[j]: same index when the counts match, else the best overlap."""
-    if len(labels) == len(values) and all(c.kind for c in labels):
+    if len(labels) == len(values):
         return values[j]
-    label = labels[j].line
-    best, best_score = None, 0.0
-    for cell in values:
-        overlap = min(label.right, cell.line.right) - max(label.left, cell.line.left)
-        score = overlap / max(label.right - label.left, cell.line.right - cell.line.left, 1)
-        if score > best_score:
-            best, best_score = cell, score
-    return best
+    return layout.under(labels[j], values)[0]
 
 
-def _free_codes(cell: _Cell) -> list[str]:
-    """Six-digit codes in an unlabelled cell (`005827`, `名称(005827)`, `005827 | 混合型`); none in a signed figure."""
-    if cell.kind is not None or cell.text[:1] in "+-−¥$":
+def _share(pair: _Pair, codes: set[str]) -> Candidate | None:
+    """The pair's value as a share candidate, if it is shaped like one (a price only on its label's line)."""
+    value = normalise_share(pair.source.value)
+    kind = shape(pair.source.value)
+    if value is None or value in codes or kind not in ("figure", "price") or float(value) == 0:
+        return None
+    if kind == "price" and pair.pairing != "same_line":
+        return None
+    return Candidate(value, "hold_share", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box)
+
+
+def _free_codes(cell: _Cell) -> list[Candidate]:
+    """Six-digit codes in an unlabelled cell (`005827`, `名称(005827)`, `005827 | 混合型`); none in a signed
+    figure, nor near words that make six digits something else (验证码, 邮编, 工单, ...)."""
+    if cell.kinds or cell.text[:1] in "+-−¥$" or NOT_CODE.search(to_halfwidth(cell.line.text)):
         return []
-    return [m.group() for m in _CODE_TOKEN.finditer(cell.text)]
+    found = []
+    for m in _CODE_TOKEN.finditer(cell.text):
+        pairing: Pairing = (
+            "alone" if cell.text.strip() == m.group() else "bracket" if _OPENING.search(cell.text[: m.start()]) else "free"
+        )
+        found.append(Candidate(m.group(), "fund_code", pairing, None, cell.line.confidence, cell.box))
+    return found
 
 
 def _unique(items: list[str]) -> list[str]:

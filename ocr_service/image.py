@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.settings import MAX_PIXELS
+
 from .errors import ImageError
 
 FORMATS = ("PNG", "JPEG", "WEBP", "BMP")
-DEFAULT_MAX_PIXELS = 30_000_000  # a 1440 x 20000 scrolling screenshot still fits
 WHITE = (255, 255, 255, 255)
 BLACK = (0, 0, 0, 255)
 LIGHT = 128  # mean luma (0-255) of the visible pixels above which they are shown on black
@@ -33,7 +34,7 @@ class LoadedImage:
         return self.pixels.shape[0]
 
 
-def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
+def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     """Decode PNG, JPEG, WebP or BMP bytes; refuse anything else, a truncated file, or a decompression bomb."""
     if not data:
         raise ImageError("empty input: no image bytes")

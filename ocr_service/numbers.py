@@ -6,16 +6,28 @@ grouped (`1,234,567`, `1.234.567`), or it is a `,` with exactly three digits aft
 A lone `.` with three digits after it (`1.234`) stays a decimal point: a misread thousands separator
 would need a whole-number share figure, which apps rarely show, while three decimal places do occur.
 So `12.345.67` -> `12345.67`, `12,345,67` -> `12345.67`, `1.234` -> `1.234`, `1,234` -> `1234`.
+
+`shape` says what a value looks like before any label says what it is: a share count is a plain figure,
+never a percentage, a signed profit, money (`¥`, `元`), a date or time, a price or NAV (four decimals
+under 10: `1.7003`, `2.5435`; share counts are rarely that small and that precise), or a code
+(six digits with a leading zero: `005669`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
+
+Shape = Literal["figure", "price", "percent", "signed", "money", "date", "code"]
 
 # OCR and full-width typing put these where digits and separators belong.
 _LOOK_ALIKES = str.maketrans({"。": ".", "，": ",", "、": ",", "·": ".", "O": "0", "o": "0", "l": "1", "I": "1"})
 _UNITS = re.compile(r"^[¥￥$]|(份|股|元)$")
+_DATE = re.compile(
+    r"(19|20)[0-9]{2}([-/.年][0-9]{1,2}([-/.月][0-9]{1,2}日?)?|(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))"
+    r"|[0-9]{1,2}([-/月][0-9]{1,2}日?)|[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
+)
 _FIGURE = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})*(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?")
 
 
@@ -46,3 +58,23 @@ def normalise_share(text: str) -> str | None:
 
 def _thousands(groups: list[str]) -> bool:
     return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+
+
+def shape(text: str) -> Shape | None:
+    """`1,234.56` -> figure, `2.5435` -> price, `-5.01%` -> percent, `¥15,817.43` -> money, None: no figure."""
+    value = re.sub(r"\s+", "", to_halfwidth(text))
+    if "%" in value:
+        return "percent"
+    if value[:1] in "+-−":
+        return "signed"
+    if value[:1] in "¥￥$" or value.endswith("元"):
+        return "money"
+    if _DATE.fullmatch(value):
+        return "date"
+    figure = normalise_share(value)
+    if figure is None:
+        return None
+    if re.fullmatch(r"0[0-9]{5}", figure):
+        return "code"
+    whole, _, decimals = figure.partition(".")
+    return "price" if len(decimals) == 4 and int(whole) < 10 else "figure"

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 Point = tuple[int, int]
+Field = Literal["fund_code", "hold_share"]
+# How a candidate's value was found: in its label's line, in the cell right of the label, in the row under a
+# label, in a table column under a header, as the lower or upper value of a stacked cell under a combined
+# header (`持仓/可用`), or as a code without a label: alone on its line, in brackets after a name, or
+# inside other text.
+Pairing = Literal["same_line", "right_cell", "below", "header_column", "stacked", "alone", "bracket", "free"]
 Quad = tuple[Point, Point, Point, Point]
 
 
@@ -55,6 +62,28 @@ class OcrLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Box:
+    """An upright rectangle in page pixels: what layout reasoning (rows, columns) works on."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True, slots=True)
 class OcrResult:
     """All lines of one image in reading order; no lines is a valid (empty) result.
 
@@ -79,11 +108,34 @@ class OcrResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """One value the rules found for a field, with what supports it.
+
+    `value` is normalised (six digits; a share figure as keyed in); `label` is the kind of label it was
+    paired with (`available`, `held`, `code`, `name`; None for a code without a label); `ocr_confidence`
+    is the recognition confidence of the value's line (the lower of label's and value's when they are
+    two lines); `box` is where the value sits.
+    """
+
+    value: str
+    field: Field
+    pairing: Pairing
+    label: str | None
+    ocr_confidence: float
+    box: Box
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
-    """What the rules decided; `fund_code` and `hold_share` are empty unless `flag` is true."""
+    """What the rules decided; `fund_code` and `hold_share` are empty unless `flag` is true.
+
+    `fund_codes` and `shares` are the distinct values found (shares of the winning kind: available over
+    held); `candidates` every value found with its evidence, for scoring how sure the answer is.
+    """
 
     fund_code: str
     hold_share: str
     flag: bool
     fund_codes: tuple[str, ...] = ()
     shares: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()

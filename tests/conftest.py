@@ -1,16 +1,18 @@
-"""Fixtures shared by the service's tests: migrated databases (SQLite and MySQL), the image host."""
+"""Fixtures shared by the service's tests: migrated databases (SQLite and MySQL), the image host, a browser."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from playwright.async_api import Browser
 from sanic import Sanic
 
-from tests.support.appconfig import config_for
-from tests.support.databases import mysql_database, sqlite_database
-from tests.support.image_host import ImageHost
-from tests.support.image_host import image_host as _image_host
+from testkit.browser import chromium
+from testkit.databases import mysql_database, sqlite_database
+from testkit.image_host import ImageHost
+from testkit.image_host import image_host as _image_host
+from testkit.settings import config_for
 
 Sanic.test_mode = True  # tests build many apps with one name in one process
 
@@ -43,3 +45,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
 def image_host() -> Iterator[ImageHost]:
     with _image_host() as host:
         yield host
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -23,12 +22,14 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from api.config import load_config
+from core.settings import load_settings
+from testkit.servers import closed_port
 
 REPO = Path(__file__).resolve().parent.parent
 DOCKERFILE = REPO / "Dockerfile"
 COMPOSE = REPO / "docker-compose.yml"
-RUNTIME = ("api", "db", "migrations", "ocr_service", "ner_service", "server.py", "config.yaml", "alembic.ini")
+RUNTIME = ("api", "core", "service", "db", "migrations", "ocr_service", "ner_service", "server.py", "config.yaml", "alembic.ini")
+TRAINING = ("ner_service/train.py", "ner_service/pretrain.py", "ner_service/budget.py", "ner_service/evaluate.py", "ner_service/data/pages.py")
 
 
 # --- Dockerfile ---------------------------------------------------------------------------------------------
@@ -154,14 +155,14 @@ def test_build_context_holds_the_runtime(dockerignore: list[tuple[bool, re.Patte
         cwd=REPO, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     assert "server.py" in files and any(f.startswith("api/") for f in files)
-    sent = [f for f in files if not f.endswith(".pyc")]
+    sent = [f for f in files if not f.endswith(".pyc") and not f.startswith(TRAINING) and not f.startswith("ner_service/data/")]
     assert [f for f in sent if ignored(f, dockerignore)] == []
     for needed in ("requirements.txt", "docker/entrypoint.sh", "docker/healthcheck.py", "docker/wait_for_db.py"):
         assert not ignored(needed, dockerignore), needed
 
 
 def test_ner_weights_are_in_the_build_context(dockerignore: list[tuple[bool, re.Pattern[str]]]) -> None:
-    model_dir = load_config().ner.model_path
+    model_dir = load_settings().ner.model_path
     weights = [p.relative_to(REPO).as_posix() for p in model_dir.glob("*.safetensors")]
     assert weights, f"config.yaml's ner.model_dir ({model_dir}) holds no weights"
     assert [w for w in weights if ignored(w, dockerignore)] == [], "the NER weights are left out of the image"
@@ -171,7 +172,7 @@ def test_ner_weights_are_in_the_build_context(dockerignore: list[tuple[bool, re.
     "path",
     ["tests/test_container_files.py", "bench/screens/render.py", "docs/benchmarks.md", ".venv/bin/python",
      ".git/HEAD", "var/fundocr.db", "api/__pycache__/config.cpython-311.pyc", "docker/image_test.sh",
-     "requirements-dev.txt", "Makefile", "README.md"],
+     "requirements-dev.txt", "Makefile", "README.md", *TRAINING],
 )  # fmt: skip
 def test_build_context_leaves_out(path: str, dockerignore: list[tuple[bool, re.Pattern[str]]]) -> None:
     assert ignored(path, dockerignore)
@@ -327,7 +328,7 @@ def test_mysql_data_is_on_a_named_volume(compose: dict[str, Any]) -> None:
 def test_app_environment_is_what_the_app_reads(compose: dict[str, Any]) -> None:
     app, db = compose["services"]["app"], compose["services"]["db"]
     env = {key: str(value) for key, value in app["environment"].items()}
-    config = load_config(environ=env)  # an unknown FUNDOCR_ name or a bad value raises ConfigError
+    config = load_settings(environ=env)  # an unknown FUNDOCR_ name or a bad value raises SettingsError
     url = urlsplit(config.database.url)
     assert url.scheme == "mysql+aiomysql" and url.hostname == "db" and url.port == 3306
     mysql = db["environment"]
@@ -351,13 +352,6 @@ def test_the_runtime_lock_can_log_in_to_mysql_8(compose: dict[str, Any]) -> None
 
 
 # --- the scripts the image runs -----------------------------------------------------------------------------
-
-
-def closed_port() -> int:
-    """A loopback port that nothing listens on (it was free a moment ago)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _script(name: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

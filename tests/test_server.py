@@ -12,12 +12,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from api.config import REPO_ROOT
-from bench.service_load import wait_ready
+from core.settings import REPO_ROOT
 from ner_service.schema import ENTITY_TYPES
-from tests.support.image_host import ImageHost
-from tests.support.images import screenshot
-from tests.support.servers import closed_port
+from testkit.drawing import screenshot
+from testkit.image_host import ImageHost
+from testkit.servers import closed_port, wait_ready
 
 API_KEY = "operator-key-0123456789"
 
@@ -97,7 +96,7 @@ async def test_a_screenshot_is_read_stored_corrected_and_answered_again(
 
         async with http.post("/ocr_handler", json={"image_url": url, "url_type": "oss"}) as response:
             again = await response.json()
-        assert again["source"] == "cache" and again["corrected"] is True
+        assert again["source"] == "stored" and again["corrected"] is True
         assert again["data"] == {"fund_code": "110022", "hold_share": "1300"}
         assert again["ocr"]["hold_share"] == "1234.56"
 

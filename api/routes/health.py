@@ -11,11 +11,11 @@ import asyncio
 from sanic import Blueprint, HTTPResponse, Request, json
 
 from api.context import ctx_of
-from api.errors import Unavailable
 from api.openapi import documented
 from db.engine import schema_revision
 from db.errors import DatabaseUnavailable
 from db.tables import SCHEMA_REVISION
+from service.errors import Unavailable
 
 bp = Blueprint("health")
 

@@ -7,9 +7,9 @@ from dataclasses import asdict
 from sanic import Blueprint, HTTPResponse, Request, json
 
 from api.context import ctx_of
-from api.errors import Unavailable
 from api.openapi import documented
 from api.validation import ner_request
+from service.errors import Unavailable
 
 bp = Blueprint("ner")
 
@@ -24,7 +24,7 @@ bp = Blueprint("ner")
 async def ner(request: Request) -> HTTPResponse:
     ctx = ctx_of(request)
     text = ner_request(request.body)
-    ctx.ready_pipeline()
+    ctx.ready_screenshots()
     if ctx.ner is None:
         raise Unavailable("the NER model is switched off (ner.enabled: false)", reasons={"ner": "disabled"})
     entities = await ctx.ner.batcher.submit(text)

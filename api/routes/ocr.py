@@ -6,10 +6,10 @@ from sanic import Blueprint, HTTPResponse, Request, json
 
 from api.auth import authenticate
 from api.context import ctx_of
-from api.corrections import correct
 from api.openapi import documented
 from api.validation import correction_request, ocr_request
 from api.views import correction_view, result_view
+from service.corrections import correct
 
 bp = Blueprint("ocr")
 
@@ -35,7 +35,7 @@ _REFUSALS = {
 async def ocr_handler(request: Request) -> HTTPResponse:
     ctx = ctx_of(request)
     body = ocr_request(request.body)
-    answer = await ctx.ready_pipeline().answer(body.image_url, body.url_type)
+    answer = await ctx.ready_screenshots().answer(body.image_url, body.url_type)
     return json(result_view(answer.result, source=answer.source))
 
 
@@ -64,6 +64,6 @@ async def ocr_info_update(request: Request) -> HTTPResponse:
         author=caller or body.author,  # with keys configured, the key name; never what the body claims
     )
     ctx.answers.put(stored.url_hash, stored)
-    view = result_view(stored, source="cache")
+    view = result_view(stored, source="stored")
     view["history"] = [correction_view(item) for item in history]
     return json(view)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from bench.screens.fonts import FONTS, INSTALL, available_fonts, load
 from ner_service.data.pages import LAYOUTS, Cell, Page, generate_page
+from testkit.fonts import FONTS, INSTALL, available_fonts, load
 
 WIDTHS = (720, 750, 828, 1080, 1125, 1170, 1242, 1440)
 QUALITIES = (55, 70, 80, 90, 95)

@@ -43,7 +43,7 @@ APPS = {
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
+class Piece:
     """A piece of a cell's text; `label` is an entity type from the schema or None."""
 
     text: str
@@ -54,7 +54,7 @@ class Span:
 class Cell:
     """One text line on the page; `x` (0..1 of the width) is its left edge, centre or right edge by `align`."""
 
-    spans: tuple[Span, ...]
+    spans: tuple[Piece, ...]
     x: float
     align: str = "left"
 
@@ -87,11 +87,11 @@ class Item:
     """A label and its value, before a layout decides where they go."""
 
     label: str
-    value: tuple[Span, ...]
+    value: tuple[Piece, ...]
 
 
-def _cell(x: float, *parts: str | Span, align: str = "left") -> Cell:
-    return Cell(tuple(p if isinstance(p, Span) else Span(p) for p in parts if (p.text if isinstance(p, Span) else p)), x, align)
+def _cell(x: float, *parts: str | Piece, align: str = "left") -> Cell:
+    return Cell(tuple(p if isinstance(p, Piece) else Piece(p) for p in parts if (p.text if isinstance(p, Piece) else p)), x, align)
 
 
 def _row(*cells: Cell, size: float = 1.0, gap: float = 0.0) -> Row:
@@ -103,35 +103,35 @@ def _row(*cells: Cell, size: float = 1.0, gap: float = 0.0) -> Row:
 
 def _share_item(rng: random.Random, label: str, number: v.Number, entity: str | None) -> Item:
     unit = "份" if "份)" not in label and rng.random() < 0.35 else ""
-    return Item(label, (Span(number.shown, entity), Span(unit)))
+    return Item(label, (Piece(number.shown, entity), Piece(unit)))
 
 
 def _amount_item(rng: random.Random) -> Item:
     label = rng.choice(AMOUNT_LABELS)
     style = rng.randrange(4) if "元" not in label else 3
-    spans = (Span("¥" if style == 0 else ""), Span(v.money(rng).shown, "AMOUNT"), Span("元" if style == 1 else ""))
+    spans = (Piece("¥" if style == 0 else ""), Piece(v.money(rng).shown, "AMOUNT"), Piece("元" if style == 1 else ""))
     return Item(label, spans)
 
 
-def _nav_spans(rng: random.Random) -> tuple[Span, ...]:
+def _nav_spans(rng: random.Random) -> tuple[Piece, ...]:
     if rng.random() < 0.3:
-        return (Span(v.nav(rng)), Span("("), Span(v.date(rng)[-5:], "DATE"), Span(")"))
-    return (Span(v.nav(rng)),)
+        return (Piece(v.nav(rng)), Piece("("), Piece(v.date(rng)[-5:], "DATE"), Piece(")"))
+    return (Piece(v.nav(rng)),)
 
 
 def _distractor_items(rng: random.Random, count: int) -> list[Item]:
     """Labelled values that are not share figures; amounts and profits first, as apps show them."""
     makers: list[Callable[[], Item]] = [
         lambda: _amount_item(rng),
-        lambda: Item(rng.choice(PROFIT_LABELS), (Span(v.profit(rng), "PROFIT"),)),
-        lambda: Item(rng.choice(PERCENT_LABELS), (Span(v.percent(rng)),)),
+        lambda: Item(rng.choice(PROFIT_LABELS), (Piece(v.profit(rng), "PROFIT"),)),
+        lambda: Item(rng.choice(PERCENT_LABELS), (Piece(v.percent(rng)),)),
         lambda: Item(rng.choice(NAV_LABELS), _nav_spans(rng)),
-        lambda: Item(rng.choice(DATE_LABELS), (Span(v.date(rng), "DATE"),) + ((Span(" " + v.clock(rng)),) if rng.random() < 0.2 else ())),
-        lambda: Item(rng.choice(ID_LABELS), (Span(v.account(rng)),)),
-        lambda: Item(rng.choice(PHONE_LABELS), (Span(v.phone(rng) if rng.random() < 0.5 else v.hotline(rng)),)),
-        lambda: Item(rng.choice(ORDER_LABELS), (Span(v.digits(rng, rng.randint(14, 20))),)),
-        lambda: Item(rng.choice(SIX_DIGIT_LABELS), (Span(v.digits(rng, 6)),)),
-        lambda: Item("持有天数", (Span(str(rng.randint(1, 900))), Span("天"))),
+        lambda: Item(rng.choice(DATE_LABELS), (Piece(v.date(rng), "DATE"),) + ((Piece(" " + v.clock(rng)),) if rng.random() < 0.2 else ())),
+        lambda: Item(rng.choice(ID_LABELS), (Piece(v.account(rng)),)),
+        lambda: Item(rng.choice(PHONE_LABELS), (Piece(v.phone(rng) if rng.random() < 0.5 else v.hotline(rng)),)),
+        lambda: Item(rng.choice(ORDER_LABELS), (Piece(v.digits(rng, rng.randint(14, 20))),)),
+        lambda: Item(rng.choice(SIX_DIGIT_LABELS), (Piece(v.digits(rng, 6)),)),
+        lambda: Item("持有天数", (Piece(str(rng.randint(1, 900))), Piece("天"))),
     ]
     first, rest = makers[:2], makers[2:]
     chosen = [make() for make in first[: min(count, 2)]]
@@ -153,7 +153,7 @@ def _share_items(rng: random.Random, figure: Callable[[random.Random], v.Number]
         items.append(_share_item(rng, rng.choice(AVAILABLE_LABELS), available, "AVAILABLE_SHARE"))
         truth = available.value
     if rng.random() < 0.15:
-        items.append(Item(rng.choice(OTHER_SHARE_LABELS), (Span("0.00" if rng.random() < 0.6 else v.share(rng, high=500.0).shown),)))
+        items.append(Item(rng.choice(OTHER_SHARE_LABELS), (Piece("0.00" if rng.random() < 0.6 else v.share(rng, high=500.0).shown),)))
     return items, truth
 
 
@@ -220,8 +220,8 @@ def _title(rng: random.Random, text: str | None = None) -> Row:
 def _fund_header(rng: random.Random, fund: v.Fund) -> list[Row]:
     """The fund's name and code as detail pages show them."""
     style = rng.randrange(4)
-    name = Span(fund.name, "FUND_NAME")
-    code = Span(fund.code, "FUND_CODE")
+    name = Piece(fund.name, "FUND_NAME")
+    code = Piece(fund.code, "FUND_CODE")
     if style == 0:
         return [_row(_cell(0.05, name), size=1.15, gap=0.5), _row(_cell(0.05, code), size=0.85)]
     if style == 1:
@@ -250,7 +250,7 @@ def _detail(rng: random.Random, fund: v.Fund, shares: list[Item], style: str) ->
     """A fund platform's detail page: header, then labelled values one after another in `style`."""
     items = _distractor_items(rng, rng.randint(2, 6))
     if rng.random() < 0.15:
-        items.append(Item("基金代码", (Span(fund.code, "FUND_CODE"),)))
+        items.append(Item("基金代码", (Piece(fund.code, "FUND_CODE"),)))
     at = rng.randint(0, min(2, len(items)))
     body = items[:at] + shares + items[at:]
     return _status_bar(rng) + [_title(rng)] + _fund_header(rng, fund) + _place(rng, body, style) + _buttons(rng)
@@ -270,7 +270,7 @@ def _columns_page(rng: random.Random, fund: v.Fund, shares: list[Item]) -> list[
     if shares:
         group = list(shares)
         while len(group) < 2:
-            group.append(Item(rng.choice(OTHER_SHARE_LABELS), (Span("0.00"),)))
+            group.append(Item(rng.choice(OTHER_SHARE_LABELS), (Piece("0.00"),)))
         rng.shuffle(group)
         rows += _columns(rng, items[:2], flip=rng.random() < 0.2) + _columns(rng, group)
         rest = items[2:]
@@ -281,7 +281,7 @@ def _columns_page(rng: random.Random, fund: v.Fund, shares: list[Item]) -> list[
 
 
 def _bank_page(rng: random.Random, fund: v.Fund, shares: list[Item]) -> list[Row]:
-    head = [Item("基金名称", (Span(fund.name, "FUND_NAME"),)), Item(rng.choice(("基金代码", "产品代码")), (Span(fund.code, "FUND_CODE"),))]
+    head = [Item("基金名称", (Piece(fund.name, "FUND_NAME"),)), Item(rng.choice(("基金代码", "产品代码")), (Piece(fund.code, "FUND_CODE"),))]
     items = _distractor_items(rng, rng.randint(3, 7))
     body = head + items[:2] + shares + items[2:]
     rows = _status_bar(rng) + [_title(rng, rng.choice(("基金持仓", "我的基金", "理财持仓", "基金资产")))]
@@ -294,10 +294,10 @@ def _payment_page(rng: random.Random, fund: v.Fund, shares: list[Item]) -> list[
     """A payment app's holding card: big amount, a row of profits, then a key-value list."""
     rows = _status_bar(rng) + [_title(rng, rng.choice(("持有详情", "持仓", "理财详情", fund.short)))]
     rows += _fund_header(rng, fund)
-    amount = Item("持有金额(元)", (Span(v.money(rng).shown, "AMOUNT"),))
+    amount = Item("持有金额(元)", (Piece(v.money(rng).shown, "AMOUNT"),))
     rows += [_row(_cell(0.05, amount.label), size=0.9, gap=0.5), _row(_cell(0.05, *amount.value), size=1.7)]
-    profits = [Item(lbl, (Span(v.profit(rng), "PROFIT"),)) for lbl in ("昨日收益(元)", "持有收益(元)")]
-    profits.append(Item("持有收益率", (Span(v.percent(rng)),)))
+    profits = [Item(lbl, (Piece(v.profit(rng), "PROFIT"),)) for lbl in ("昨日收益(元)", "持有收益(元)")]
+    profits.append(Item("持有收益率", (Piece(v.percent(rng)),)))
     rows += _columns(rng, profits[: rng.randint(2, 3)], flip=rng.random() < 0.2)
     body = shares + _distractor_items(rng, rng.randint(1, 4))[2:]  # amount and profits are shown above
     rng.shuffle(body)
@@ -310,7 +310,7 @@ def _broker_page(rng: random.Random, fund: v.Fund, shares: list[Item], *, more: 
     if rng.random() < 0.5:
         tabs = ("买入", "卖出", "撤单", "持仓", "查询")
         rows.append(_row(*(_cell((i + 0.5) / 5, t, align="center") for i, t in enumerate(tabs)), size=0.9))
-    summary = [Item(lbl, (Span(v.money(rng).shown, "AMOUNT"),)) for lbl in ("总资产", "总市值", "可用资金", "可取资金")]
+    summary = [Item(lbl, (Piece(v.money(rng).shown, "AMOUNT"),)) for lbl in ("总资产", "总市值", "可用资金", "可取资金")]
     rows += _columns(rng, rng.sample(summary, 3), flip=rng.random() < 0.2)
     held = next((it for it in shares if it.value[0].label == "HOLD_SHARE"), None)
     avail = next((it for it in shares if it.value[0].label == "AVAILABLE_SHARE"), None)
@@ -324,19 +324,19 @@ def _broker_page(rng: random.Random, fund: v.Fund, shares: list[Item], *, more: 
     rows.append(_row(*(_cell(x, w) for x, (_, w) in zip(xs, columns)), size=0.8, gap=0.8))
     for item_fund, item_held, item_avail in [(fund, held, avail)] + [(f, held and _reshare(rng, held), avail and _reshare(rng, avail)) for f in more]:
         values = {
-            "code": (Span(item_fund.code, "FUND_CODE"),),
-            "name": (Span(item_fund.short, "FUND_NAME"),),
+            "code": (Piece(item_fund.code, "FUND_CODE"),),
+            "name": (Piece(item_fund.short, "FUND_NAME"),),
             "held": item_held.value[:1] if item_held else (),
             "avail": item_avail.value[:1] if item_avail else (),
-            "value": (Span(v.money(rng, high=500_000.0).shown, "AMOUNT"),),
-            "profit": (Span(v.profit(rng), "PROFIT"),),
+            "value": (Piece(v.money(rng, high=500_000.0).shown, "AMOUNT"),),
+            "profit": (Piece(v.profit(rng), "PROFIT"),),
         }
         rows.append(_row(*(_cell(x, *values[key]) for x, (key, _) in zip(xs, columns)), size=0.85, gap=0.5))
     return rows
 
 
 def _reshare(rng: random.Random, item: Item) -> Item:
-    return Item(item.label, (Span(_position(rng).shown, item.value[0].label),))
+    return Item(item.label, (Piece(_position(rng).shown, item.value[0].label),))
 
 
 def _position(rng: random.Random) -> v.Number:
@@ -347,12 +347,12 @@ def _position(rng: random.Random) -> v.Number:
 def _multi_fund_page(rng: random.Random, funds: list[v.Fund]) -> list[Row]:
     """A holdings list: a total, then several funds each with its figures."""
     rows = _status_bar(rng) + [_title(rng, rng.choice(("我的持有", "基金", "我的基金", "持仓")))]
-    rows += [_row(_cell(0.05, rng.choice(("总金额(元)", "总资产(元)", "基金总资产"))), size=0.9), _row(_cell(0.05, Span(v.money(rng).shown, "AMOUNT")), size=1.6)]
+    rows += [_row(_cell(0.05, rng.choice(("总金额(元)", "总资产(元)", "基金总资产"))), size=0.9), _row(_cell(0.05, Piece(v.money(rng).shown, "AMOUNT")), size=1.6)]
     show_codes = rng.random() < 0.7
     with_share = rng.random() < 0.5
     for fund in funds:
-        rows += _fund_header(rng, fund) if show_codes else [_row(_cell(0.05, Span(fund.name, "FUND_NAME")), gap=0.8)]
-        items = [Item(rng.choice(("金额", "持有金额", "市值")), (Span(v.money(rng).shown, "AMOUNT"),)), Item(rng.choice(("昨日收益", "持有收益")), (Span(v.profit(rng), "PROFIT"),))]
+        rows += _fund_header(rng, fund) if show_codes else [_row(_cell(0.05, Piece(fund.name, "FUND_NAME")), gap=0.8)]
+        items = [Item(rng.choice(("金额", "持有金额", "市值")), (Piece(v.money(rng).shown, "AMOUNT"),)), Item(rng.choice(("昨日收益", "持有收益")), (Piece(v.profit(rng), "PROFIT"),))]
         if with_share:
             items.append(_share_item(rng, rng.choice(HELD_LABELS[:2]), v.share(rng), "HOLD_SHARE"))
         rows += _columns(rng, items)

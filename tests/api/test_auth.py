@@ -1,17 +1,16 @@
-"""auth.require_for=all: every endpoint but the probes needs a key."""
+"""auth.require_for=all: every endpoint but the probes and the review page's own files needs a key."""
 
 from __future__ import annotations
 
 import aiohttp
 
-from tests.api.conftest import API_KEY, Service, served
-from tests.api.test_ocr_handler import assert_error
-from tests.support.appconfig import config_for
-from tests.support.image_host import ImageHost
-from tests.support.images import FakeOcr
+from testkit.api import API_KEY, Service, assert_error, served
+from testkit.fakes import FakeOcr
+from testkit.image_host import ImageHost
+from testkit.settings import config_for
 
 
-async def test_with_require_for_all_only_the_probes_are_open(
+async def test_with_require_for_all_only_the_probes_and_the_review_files_are_open(
     sqlite_url: str, image_host: ImageHost, http: aiohttp.ClientSession
 ) -> None:
     config = config_for(sqlite_url, AUTH__API_KEYS__BACKOFFICE=API_KEY, AUTH__REQUIRE_FOR="all")
@@ -21,6 +20,10 @@ async def test_with_require_for_all_only_the_probes_are_open(
         service = Service(base, app, ocr, image_host, http)
         assert (await service.call("GET", "/health")).status == 200
         assert (await service.call("GET", "/ready")).status == 200
+        for path, kind in [("/review", "text/html"), ("/review/app.js", "javascript"), ("/review/app.css", "css")]:
+            reply = await service.call("GET", path)
+            assert reply.status == 200 and kind in reply.headers["Content-Type"], path
+        assert_error(await service.call("GET", "/results"), 401, "unauthorized")  # the page's data is not open
         url = service.holding()
         assert_error(await service.ocr_handler(url), 401, "unauthorized")
         assert_error(await service.call("GET", "/metrics"), 401, "unauthorized")

@@ -14,11 +14,11 @@ from db.engine import create_engine
 from db.results import url_hash
 from db.tables import corrections, results
 from server import migrate
-from tests.api.conftest import API_KEY, Service, served
-from tests.support.appconfig import config_for
-from tests.support.image_host import ImageHost
-from tests.support.images import FakeOcr
-from tests.support.mariadb import private_mariadb
+from testkit.api import API_KEY, Service, served
+from testkit.fakes import FakeOcr
+from testkit.image_host import ImageHost
+from testkit.mariadb import private_mariadb
+from testkit.settings import config_for
 
 
 async def drive(service: Service, urls: list[str], clients: int = 4) -> dict[str, int]:

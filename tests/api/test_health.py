@@ -8,12 +8,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.api.conftest import Service, served
-from tests.api.test_ocr_handler import assert_error
-from tests.support.appconfig import config_for
-from tests.support.image_host import ImageHost
-from tests.support.images import FakeOcr
-from tests.support.servers import closed_port
+from testkit.api import Service, assert_error, served
+from testkit.fakes import FakeOcr
+from testkit.image_host import ImageHost
+from testkit.servers import closed_port
+from testkit.settings import config_for
 
 
 async def test_health_and_ready(service: Service) -> None:

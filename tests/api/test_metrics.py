@@ -9,7 +9,7 @@ import sys
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.logs import JsonFormatter, request_id
-from tests.api.conftest import Service
+from testkit.api import Service
 
 
 def samples(text: str) -> dict[tuple[str, frozenset], float]:

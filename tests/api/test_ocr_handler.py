@@ -11,17 +11,10 @@ from sqlalchemy import func, select
 from db.engine import create_engine
 from db.results import url_hash
 from db.tables import results
-from tests.api.conftest import Reply, Service, served
-from tests.support.image_host import SLOW_SECONDS
-from tests.support.images import blank_png
-from tests.support.servers import closed_port
-
-
-def assert_error(reply: Reply, status: int, code: str) -> None:
-    assert reply.status == status, reply.body
-    assert reply.body["code"] == code, reply.body
-    assert reply.body["error"]
-    assert reply.body["request_id"] == reply.headers["X-Request-ID"]
+from testkit.api import Service, assert_error, served
+from testkit.drawing import blank_png
+from testkit.image_host import SLOW_SECONDS
+from testkit.servers import closed_port
 
 
 async def stored_rows(service: Service, url: str) -> int:
@@ -38,8 +31,9 @@ async def test_first_request_reads_the_image_and_the_second_comes_from_the_datab
     url = service.holding("161725", "3367.89")
     first = await service.ocr_handler(url)
     assert first.status == 200, first.body
-    assert first.body["flag"] is True
+    assert first.body["flag"] is True and first.body["needs_review"] is False and first.body["reasons"] == []
     assert first.body["data"] == {"fund_code": "161725", "hold_share": "3367.89"}
+    assert all(0.9 <= first.body["confidence"][field] <= 1 for field in ("fund_code", "hold_share"))
     assert first.body["source"] == "ocr" and first.body["corrected"] is False
     assert [line["text"] for line in first.body["lines"]] == ["易方达消费行业 161725", "持有份额 3367.89"]
     assert first.body["business_type"] == "基金"
@@ -47,8 +41,9 @@ async def test_first_request_reads_the_image_and_the_second_comes_from_the_datab
 
     second = await service.ocr_handler(url)
     assert second.status == 200
-    assert second.body["source"] == "cache"
+    assert second.body["source"] == "stored"
     assert second.body["data"] == first.body["data"]
+    assert [second.body[key] for key in ("confidence", "needs_review")] == [first.body[key] for key in ("confidence", "needs_review")]
     assert service.ocr.calls == calls
     assert service.host.hits[url.removeprefix(service.host.base)] == 1
     assert await stored_rows(service, url) == 1
@@ -58,8 +53,10 @@ async def test_a_page_without_a_holding_is_an_answer_with_flag_false(service: Se
     url = service.host.put("empty-page.png", service.ocr.teach(blank_png(), ["我的资产", "今日收益 +3.20"]))
     reply = await service.ocr_handler(url)
     assert reply.status == 200
-    assert reply.body["flag"] is False
+    assert reply.body["flag"] is False and reply.body["needs_review"] is True
     assert reply.body["data"] == {"fund_code": "", "hold_share": ""}
+    assert reply.body["confidence"] == {"fund_code": 0.0, "hold_share": 0.0}
+    assert reply.body["reasons"] == ["no_code", "no_share_label"]
 
 
 @pytest.mark.parametrize(

@@ -18,14 +18,20 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from tests.api.conftest import API_KEY, served
-from tests.support.appconfig import config_for
-from tests.support.images import FakeOcr
-from tests.support.servers import StaticResolver
+from testkit.api import API_KEY, served
+from testkit.fakes import FakeOcr
+from testkit.servers import StaticResolver
+from testkit.settings import config_for
 
 # An oversized negative body is refused by the body-size limit (413) before validation (400): both reject it.
 REJECTIONS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]
-CONFIG = SchemathesisConfig.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": REJECTIONS}}})
+# The key through schemathesis' auth settings, so its probes of the secured operations know which key is valid.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "auth": {"openapi": {"apiKey": {"api_key": API_KEY}, "bearer": {"bearer": API_KEY}}},
+        "checks": {"negative_data_rejection": {"expected-statuses": REJECTIONS}},
+    }
+)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -62,6 +68,6 @@ def test_the_api_keeps_to_its_description(api_schema: schemathesis.BaseSchema, m
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def exchange(case: schemathesis.Case) -> None:
-            case.call_and_validate(headers={"X-API-Key": API_KEY}, checks=CHECKS)
+            case.call_and_validate(checks=CHECKS)
 
         exchange()

@@ -15,7 +15,7 @@ from db import corrections, results
 from db.engine import create_engine, transaction
 from db.errors import DatabaseUnavailable
 from db.tables import utcnow
-from tests.support.servers import closed_port
+from testkit.servers import closed_port
 
 
 @pytest.fixture
@@ -41,6 +41,8 @@ def new_result(url: str, **changes: object) -> results.NewResult:
         "flag": True,
         "fund_code": "161725",
         "hold_share": "1234.56",
+        "confidence": {"fund_code": 0.97, "hold_share": 0.95},
+        "needs_review": False,
         "ocr_model": "ch_ppocr_mobile_v2.0",
         "ner_model": None,
         "ocr_seconds": 0.8,
@@ -77,6 +79,7 @@ async def test_insert_if_absent_stores_once_and_reads_back_everything(engine: As
     assert stored.ocr_lines[0]["text"] == "持有份额 1,234.56"
     assert stored.entities[0]["type"] == "FUND_CODE" and stored.findings["shares"] == ["1234.56"]
     assert stored.corrected is False and stored.effective_hold_share == "1234.56"
+    assert (stored.confidence, stored.needs_review) == ({"fund_code": 0.97, "hold_share": 0.95}, False)
     assert await count(engine, url) == 1
 
 

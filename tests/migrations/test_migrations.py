@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from api.config import REPO_ROOT
+from core.settings import REPO_ROOT
 from db.tables import SCHEMA_REVISION, metadata
-from tests.support.databases import mysql_database, sqlite_database
+from testkit.databases import mysql_database, sqlite_database
 
 TABLES = {"ocr_results", "ocr_corrections"}
 
@@ -70,3 +71,36 @@ def test_upgrade_builds_the_tables_the_code_uses_and_downgrade_removes_them(empt
 
 def test_the_code_expects_the_newest_revision() -> None:
     assert ScriptDirectory.from_config(alembic_for("sqlite://")).get_current_head() == SCHEMA_REVISION
+
+
+def test_0002_adds_confidence_and_review_to_stored_answers_and_removes_them_again(empty_database: str) -> None:
+    config = alembic_for(empty_database)
+    engine = create_engine(sync_url(empty_database))
+    row = {
+        "url": "https://img.example/a.png", "url_type": "oss", "business_type": "基金", "image_sha256": "0" * 64,
+        "image_width": 720, "image_height": 1280, "ocr_lines": "[]", "entities": "[]", "findings": "{}",
+        "fund_code": "", "hold_share": "", "ocr_model": "m", "ocr_seconds": 0.5,
+        "created_at": datetime(2026, 1, 1), "updated_at": datetime(2026, 1, 1),
+    }
+    insert = text(
+        "INSERT INTO ocr_results (url, url_hash, url_type, business_type, image_sha256, image_width, image_height,"
+        " ocr_lines, entities, findings, flag, fund_code, hold_share, ocr_model, ocr_seconds, created_at, updated_at)"
+        " VALUES (:url, :url_hash, :url_type, :business_type, :image_sha256, :image_width, :image_height, :ocr_lines,"
+        " :entities, :findings, :flag, :fund_code, :hold_share, :ocr_model, :ocr_seconds, :created_at, :updated_at)"
+    )
+    try:
+        command.upgrade(config, "0001")
+        with engine.begin() as conn:
+            conn.execute(insert, {**row, "url_hash": "a", "flag": True})
+            conn.execute(insert, {**row, "url_hash": "b", "flag": False})
+        command.upgrade(config, "0002")
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT url_hash, confidence, needs_review FROM ocr_results ORDER BY url_hash")).all()
+            assert [(h, c, bool(n)) for h, c, n in stored] == [("a", None, False), ("b", None, True)]
+            assert ["needs_review"] in [i["column_names"] for i in inspect(conn).get_indexes("ocr_results")]
+        command.downgrade(config, "0001")
+        with engine.connect() as conn:
+            assert {"confidence", "needs_review"}.isdisjoint(c["name"] for c in inspect(conn).get_columns("ocr_results"))
+            assert conn.execute(text("SELECT count(*) FROM ocr_results")).scalar() == 2
+    finally:
+        engine.dispose()

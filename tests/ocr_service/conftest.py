@@ -7,14 +7,14 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
-from bench.screens.fonts import Face, plain_face
 from ocr_service.engine import OcrEngine
-from tests.ocr_service.drawing import (
+from testkit.drawing import (
     HOLDINGS,
     Box,
     draw_page,
     encode,
 )
+from testkit.fonts import Face, plain_face
 
 
 @pytest.fixture(scope="session")

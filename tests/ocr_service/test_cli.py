@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ocr_service.drawing import encode
+from testkit.drawing import encode
 
 ROOT = Path(__file__).resolve().parents[2]
 

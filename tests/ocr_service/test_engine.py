@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
-from bench.screens.fonts import load
 from ocr_service.errors import ImageError
-from tests.ocr_service.drawing import HOLDINGS, encode
+from testkit.drawing import HOLDINGS, encode
+from testkit.fonts import load
 
 EXPECTED = [text.replace(" ", "") for _, _, text in HOLDINGS]  # the recogniser drops narrow spaces
 TOLERANCE = 0.15  # of the font size, for box edges against the drawn ink

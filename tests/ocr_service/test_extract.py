@@ -103,6 +103,13 @@ def test_broker_name_run_into_the_next_column_by_ocr():
     assert answer(header + data) == ("510300", "20000", True)
 
 
+def test_broker_figures_read_as_one_line_are_cut_into_columns():
+    header = page(("代码", "名称", "持仓", "可用", "市值"))
+    merged = OcrLine("20,000 18,000 80,000.00", 0.95, ((330, 70), (700, 70), (700, 100), (330, 100)))
+    data = [line("510300", 72, 1, align="center"), line("沪深300ETF", 216, 1, align="center"), merged]
+    assert answer(header + data) == ("510300", "18000", True)
+
+
 def test_broker_table_with_several_positions_is_not_an_answer():
     lines = page(
         ("证券代码", "证券名称", "持仓数量", "可用数量", "参考市值"),
@@ -202,6 +209,117 @@ def test_several_funds_are_not_an_answer():
 def test_no_lines():
     assert extract([]) == Extraction("", "", False)
     assert extract(page("", "   ")) == Extraction("", "", False)
+
+
+# --- what a share is not ------------------------------------------------------------------------------------
+
+
+def test_cost_price_and_nav_are_never_shares():
+    # Each of these came back flagged with the price as the share count.
+    assert answer(page("易方达蓝筹精选混合(005827)", "持仓成本价 1.7003", "单位净值 2.5435")) == ("", "", False)
+    assert answer(page("易方达蓝筹精选混合(005827)", "持仓", "1.7003", "最新净值", "2.5435")) == ("", "", False)
+    lines = page("易方达蓝筹精选混合(005827)", ("持仓成本价", "单位净值"), ("1.7003", "2.5435"), "持有份额 3,000.00")
+    assert answer(lines) == ("005827", "3000.00", True)
+
+
+def test_cash_of_an_account_summary_is_not_available_shares():
+    summary = (("总资产", "可用", "可取"), ("120,345.67", "15,817.43", "15,000.00"))
+    assert answer(page("易方达蓝筹精选混合(005827)", *summary)) == ("", "", False)
+    assert answer(page("易方达蓝筹精选混合(005827)", "可用资金 15,817.43")) == ("", "", False)
+    table = (("代码", "名称", "持仓", "可用"), ("510300", "沪深300ETF", "20,000", "18,000"))
+    assert answer(page(*summary, *table)) == ("510300", "18000", True)
+
+
+def test_a_quote_page_without_a_holding_is_not_an_answer():
+    # It came back flagged with the fund code as the share count.
+    lines = page(
+        HEADER, "嘉实新兴产业股票", "005669", ("单位净值", "日涨幅", "近1年"), ("2.5435", "+1.23%", "-5.01%"),
+        ("日期", "单位净值", "累计净值"), ("2024-01-12", "2.5435", "3.1020"), ("2024-01-11", "2.5120", "3.0705"),
+        "持有", "005669", ("首页", "行情", "持仓", "我的"),
+    )
+    found = extract(lines)
+    assert (found.flag, found.fund_codes, found.shares) == (False, ("005669",), ())
+
+
+@pytest.mark.parametrize("value", ["-5.01%", "+1,234.56", "¥15,817.43", "15,817.43元", "20240112", "2024-01-12"])
+def test_values_shaped_like_other_figures_are_not_shares_under_a_share_label(value):
+    assert answer(page("易方达蓝筹精选混合(005827)", "持有份额", value)) == ("", "", False)
+
+
+# --- layouts of unfamiliar pages --------------------------------------------------------------------------
+
+
+def test_stacked_values_under_combined_headers():
+    top = ("名称/代码", "持仓/可用", "现价/成本", "市值/盈亏")
+    lines = page(top, ("沪深300ETF", "20,000", "2.5435", "50,870.00"), ("510300", "18,000", "1.7003", "+1,234.56"))
+    found = extract(lines)
+    assert (found.fund_code, found.hold_share, found.flag) == ("510300", "18000", True)
+    assert {(c.field, c.value, c.pairing, c.label) for c in found.candidates} == {
+        ("fund_code", "510300", "stacked", "code"), ("hold_share", "20000", "stacked", "held"),
+        ("hold_share", "18000", "stacked", "available"),
+    }
+
+
+def test_stacked_values_with_a_footer_under_the_table():
+    top = ("名称/代码", "持仓/可用", "市值/盈亏")
+    lines = page(top, ("沪深300ETF", "20,000", "50,870.00"), ("510300", "18,000", "+1,234.56"), "没有更多了")
+    assert answer(lines) == ("510300", "18000", True)
+
+
+def test_a_combined_header_with_one_line_under_it_pairs_nothing():
+    lines = page(("名称/代码", "持仓/可用", "市值/盈亏"), ("沪深300ETF 510300", "20,000", "50,870.00"))
+    assert extract(lines).shares == ()
+
+
+def test_dot_leaders_between_label_and_value():
+    assert answer(page("易方达蓝筹精选混合(005827)", "持有份额 ........ 1,234.56")) == ("005827", "1234.56", True)
+    assert answer(page("易方达蓝筹精选混合(005827)", "持有份额 ---------1,234.56")) == ("005827", "1234.56", True)
+    rows = [("基金代码……", "161725"), ("可用份额…………", "8,000.00")]
+    lines = [line("基金详情", 30, 0)]
+    for r, (label, value) in enumerate(rows, start=1):
+        lines += [line(label, 30, r), line("·········", 360, r), line(value, 690, r, align="right")]
+    found = extract(lines)
+    assert (found.fund_code, found.hold_share, found.flag) == ("161725", "8000.00", True)
+    assert {c.pairing for c in found.candidates} == {"right_cell"}
+
+
+def test_two_label_value_pairs_side_by_side():
+    lines = page("华夏成长混合(000001)", ("持有份额", "10,000.00", "可用份额", "8,000.00"))
+    assert answer(lines) == ("000001", "8000.00", True)
+
+
+@pytest.mark.parametrize(
+    ("rows", "pairing"),
+    [
+        (("易方达蓝筹精选混合(005827)",), "bracket"),
+        (("易方达蓝筹精选混合", "基金代码：005827"), "same_line"),
+        (("易方达蓝筹精选混合", "005827"), "alone"),
+        (("易方达蓝筹精选混合", "005827 | 混合型 | 中高风险"), "free"),
+    ],
+)
+def test_where_the_code_stands_is_recorded(rows, pairing):
+    found = extract(page(*rows, "持有份额 1,000.00"))
+    assert (found.fund_code, found.flag) == ("005827", True)
+    (code,) = [c for c in found.candidates if c.field == "fund_code"]
+    assert (code.pairing, code.value, code.ocr_confidence) == (pairing, "005827", 0.99)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["您的验证码是123456，请勿泄露", "邀请码 654321", "邀请好友填写推荐码：654321", "邮编100032", "工单号：123456", "工单 123456", "客服 010-123456"],
+)
+def test_six_digits_that_are_not_codes(text):
+    found = extract(page("易方达蓝筹精选混合(005827)", text, "持有份额 1,000.00"))
+    assert (found.fund_code, found.hold_share, found.fund_codes) == ("005827", "1000.00", ("005827",))
+
+
+def test_candidates_carry_the_evidence():
+    lines = page("易方达蓝筹精选混合", "005827", "持有份额", "10,000.00", "可用份额 8,000.00")
+    found = extract(lines)
+    shares = sorted((c.value, c.pairing, c.label) for c in found.candidates if c.field == "hold_share")
+    assert shares == [("10000.00", "below", "held"), ("8000.00", "same_line", "available")]
+    below = next(c for c in found.candidates if c.pairing == "below")
+    assert (below.box.left, below.box.top) == (30, 170)
 
 
 # --- generated pages, read perfectly ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from ocr_service.errors import OcrError
 from ocr_service.hub import MODULE_DIR, MODULE_NAME, install_module
-from tests.ocr_service.drawing import HOLDINGS, encode
+from testkit.drawing import HOLDINGS, encode
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from ocr_service.errors import ImageError, OcrError
 from ocr_service.image import load_image
-from tests.ocr_service.drawing import encode
+from testkit.drawing import encode
 
 BGR = (30, 20, 10)  # of the RGB colour (10, 20, 30)
 

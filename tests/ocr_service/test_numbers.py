@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ocr_service.numbers import normalise_share, to_halfwidth
+from ocr_service.numbers import normalise_share, shape, to_halfwidth
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,17 @@ def test_shown_figures_come_back_as_keyed(whole, decimals, commas, unit, misread
 def test_any_text_gives_a_figure_or_none(text):
     result = normalise_share(text)
     assert result is None or re.fullmatch(r"[0-9]+(\.[0-9]+)?", result)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,234.56", "figure"), ("10234.5600份", "figure"), ("154321", "figure"), ("72.2150", "figure"),
+        ("1.7003", "price"), ("2.5435", "price"),
+        ("-5.01%", "percent"), ("+1,234.56", "signed"), ("¥15,817.43", "money"), ("15,817.43元", "money"),
+        ("20240112", "date"), ("2024-01-12", "date"), ("01-12", "date"), ("14:30:21", "date"),
+        ("005669", "code"), ("混合型", None), ("1.2345(01-12)", None),
+    ],
+)
+def test_shape(text, expected):
+    assert shape(text) == expected

@@ -15,7 +15,7 @@ import pytest
 
 from ocr_service.errors import ImageError, OcrConfigError, OcrError
 from ocr_service.pool import ROOT, EnginePool, available_cores
-from tests.ocr_service.drawing import encode
+from testkit.drawing import encode
 
 CODES = ["005827", "110011", "161725", "000001"]
 

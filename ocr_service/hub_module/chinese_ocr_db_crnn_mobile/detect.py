@@ -9,6 +9,9 @@ import cv2
 import numpy as np
 import pyclipper
 
+from core.settings import DETECTOR_STRIDE as STRIDE
+from core.settings import MAX_SIDE, max_side_problem
+
 from .predictor import Predictor
 
 # PP-OCRv4 det was trained on BGR images normalised with the ImageNet statistics.
@@ -16,7 +19,6 @@ MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 MIN_SIDE = 3  # boxes thinner than this, in canvas pixels, are noise
 SHAPES = 2  # the portrait and the landscape canvas
-STRIDE = 32  # the model downsamples by 32: canvas sides must be multiples of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +47,8 @@ def canvas_size(max_side: int, *, portrait: bool) -> tuple[int, int]:
 
 def check_max_side(max_side: int) -> None:
     """Raise ValueError unless `max_side` is a multiple of the stride and at least two strides."""
-    if max_side % STRIDE or max_side < 2 * STRIDE:
-        raise ValueError(f"max_side ({max_side}) must be a multiple of {STRIDE}, at least {2 * STRIDE}")
+    if problem := max_side_problem(max_side):
+        raise ValueError(f"max_side ({max_side}) {problem}")
 
 
 def plan_canvas(width: int, height: int, *, max_side: int) -> Layout:
@@ -77,7 +79,7 @@ class Detector:
     """DB text detector on a `max_side` x 9/16 canvas; `max_side` must be a multiple of 32."""
 
     def __init__(
-        self, predictor: Predictor, *, max_side: int = 1280, bin_thresh: float = 0.3, max_candidates: int = 1000
+        self, predictor: Predictor, *, max_side: int = MAX_SIDE, bin_thresh: float = 0.3, max_candidates: int = 1000
     ) -> None:
         check_max_side(max_side)
         self._predictor = predictor

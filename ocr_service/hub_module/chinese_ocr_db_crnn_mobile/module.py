@@ -13,6 +13,8 @@ import cv2
 import numpy as np
 from paddlehub.module.module import moduleinfo
 
+from core.settings import MAX_SIDE
+
 from .offline import disable_usage_report
 from .pipeline import OcrPipeline
 
@@ -30,7 +32,7 @@ disable_usage_report()
 class ChineseOcrDbCrnnMobile:
     """Keyword arguments to `hub.Module(...)` reach `__init__`: CPU threads and the detector's long side."""
 
-    def __init__(self, threads: int = 1, max_side: int = 1280) -> None:
+    def __init__(self, threads: int = 1, max_side: int = MAX_SIDE) -> None:
         self.pipeline = OcrPipeline(threads=threads, max_side=max_side)
 
     def recognize_text(

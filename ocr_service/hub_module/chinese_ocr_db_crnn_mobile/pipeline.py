@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.settings import MAX_SIDE
+
 from . import deskew, detect, orient, recognise
 from .classify import Classifier
 from .crop import crop_line
@@ -44,7 +46,7 @@ class Page:
 class OcrPipeline:
     """Three Paddle predictors and the steps between them. Not thread-safe: one instance per thread."""
 
-    def __init__(self, *, threads: int = 1, max_side: int = 1280) -> None:
+    def __init__(self, *, threads: int = 1, max_side: int = MAX_SIDE) -> None:
         # The Detector checks too, but only after its model is loaded: a bad size should fail at once.
         detect.check_max_side(max_side)
         files = locate_models()

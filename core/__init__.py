@@ -1,0 +1,1 @@
+"""Settings and values every layer shares; imports nothing of the project."""

@@ -1,0 +1,70 @@
+"""Visual rows and columns of a page's text, from the boxes of its lines.
+
+Everything here reads a line's position through `box_of`, the one place that decides which box layout
+reasoning uses. Rows group items whose vertical centres are within half a line height; columns match
+items by horizontal overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from .types import Box, OcrLine
+
+
+class Placed(Protocol):
+    @property
+    def box(self) -> Box: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
+def box_of(line: OcrLine) -> Box:
+    """The line's upright bounding rectangle in page pixels."""
+    return Box(line.left, line.top, line.right, line.bottom)
+
+
+def rows(items: Sequence[P]) -> list[list[P]]:
+    """Items grouped into rows by vertical overlap, rows top to bottom, items left to right."""
+    grouped: list[list[P]] = []
+    for item in sorted(items, key=lambda i: i.box.center[1]):
+        row = grouped[-1] if grouped else None
+        if row and abs(item.box.center[1] - middle(row)) <= max(2.0, 0.5 * min(item.box.height, height(row))):
+            row.append(item)
+        else:
+            grouped.append([item])
+    return [sorted(row, key=lambda i: i.box.left) for row in grouped]
+
+
+def middle(row: Sequence[Placed]) -> float:
+    return sum(i.box.center[1] for i in row) / len(row)
+
+
+def height(row: Sequence[Placed]) -> float:
+    return max(i.box.height for i in row)
+
+
+def top(row: Sequence[Placed]) -> float:
+    return min(i.box.top for i in row)
+
+
+def bottom(row: Sequence[Placed]) -> float:
+    return max(i.box.bottom for i in row)
+
+
+def overlap(a: Box, b: Box) -> float:
+    """Horizontal overlap of two boxes as a share of the wider one: 1 for one column, 0 for none."""
+    shared = min(a.right, b.right) - max(a.left, b.left)
+    return max(0.0, shared) / max(a.width, b.width, 1.0)
+
+
+def under(header: Placed, row: Sequence[P]) -> tuple[P | None, float]:
+    """The item of `row` that overlaps `header` most, and by how much (see `overlap`)."""
+    best, best_score = None, 0.0
+    for item in row:
+        score = overlap(header.box, item.box)
+        if score > best_score:
+            best, best_score = item, score
+    return best, best_score

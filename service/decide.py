@@ -1,0 +1,157 @@
+"""The answer for one page, from the extraction rules and the NER entities of the same OCR lines, with how
+sure each field is.
+
+Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
+
+- The rules' support (`ocr_service.support`): each distinct value's confidence from its pairings, the
+  OCR confidence of its lines and its rivals.
+- The model's value: the one value its entities agree on (FUND_CODE normalised to six digits, look-alike
+  letters read as digits, e.g. O -> 0; AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero
+  that is no code on the page), trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
+- Shares are combined per kind (available with AVAILABLE_SHARE, held with HOLD_SHARE); the available
+  figure wins when either side found one.
+- Combined:
+  - the model tagged nothing of the kind: the rules' best value and confidence;
+  - the rules found nothing: the model fills the field at its own confidence;
+  - the model's value is one of the rules' values: two readings of it, `1 − (1 − rules)(1 − model)`,
+    times `1 − its strongest rival` (so a confident model overrules unsure rules, a weak free code, but
+    never singles out one fund of a list);
+  - otherwise (another value than the rules', or several model values) they disagree: no answer, ever.
+- `flag` is true only when both fields reach `threshold`, nothing disagrees and the page's orientation
+  was sure; then `fund_code` and `hold_share` hold the values, else empty strings.
+  `needs_review` is the opposite of `flag`; `reasons` say why a field is unsure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ner_service.types import Entity
+from ocr_service.numbers import normalise_share, shape
+from ocr_service.support import Support, ocr_trust, support
+from ocr_service.types import Extraction, OcrLine
+
+Source = Literal["rules", "ner", "both"]
+CODE_LOOK_ALIKES = str.maketrans(
+    {"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
+)
+# How far a single value the model tagged is trusted on its own; chosen with the threshold on the tuning
+# seed (docs/benchmarks.md): alone it stays under the threshold, beside the rules it lifts them over.
+MODEL_TRUST = 0.85
+DISAGREE = "rules_model_disagree"
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldDecision:
+    value: str | None
+    confidence: float
+    source: Source
+    reasons: tuple[str, ...] = ()
+    disagree: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The decided fund code and share (empty unless `flag`), how sure each is, which side supplied them."""
+
+    fund_code: str
+    hold_share: str
+    flag: bool
+    source: Source
+    confidence: dict[str, float] = field(default_factory=lambda: {"fund_code": 0.0, "hold_share": 0.0})
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        return not self.flag
+
+
+def decide(
+    extraction: Extraction,
+    entities: Sequence[Entity],
+    lines: Sequence[OcrLine],
+    *,
+    threshold: float,
+    orientation_unsure: bool = False,
+) -> Decision:
+    """Apply the policy of this module; entities that do not point into the lines' text are ignored."""
+    text = "\n".join(line.text for line in lines)
+    entities = [e for e in entities if text[e.start : e.end] == e.text]
+    trust = _line_trust(lines)
+    codes = support(extraction, "fund_code")
+    code = _combine(codes, _model(entities, ("FUND_CODE",), _code, trust))
+    codes_seen = set(extraction.fund_codes) | {v for e in entities if e.type == "FUND_CODE" if (v := _code(e.text))}
+    held, available = (
+        _combine(support(extraction, "hold_share", label=kind), _model(entities, (tag,), lambda t: _share(t, codes_seen), trust))
+        for kind, tag in (("held", "HOLD_SHARE"), ("available", "AVAILABLE_SHARE"))
+    )
+    share = available if available.value or available.disagree else held
+    reasons = [r for f in (code, share) if f.disagree or f.confidence < threshold for r in f.reasons]
+    if held.disagree or available.disagree:
+        reasons.append(DISAGREE)
+    if orientation_unsure:
+        reasons.append("orientation_unsure")
+    confidence = {"fund_code": round(code.confidence, 4), "hold_share": round(share.confidence, 4)}
+    sources = {code.source, share.source}
+    source: Source = sources.pop() if len(sources) == 1 else "both"
+    if code.value and share.value and not reasons:
+        return Decision(code.value, share.value, True, source, confidence)
+    return Decision("", "", False, source, confidence, tuple(dict.fromkeys(reasons)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    """What the model tagged for a field: its values, and the one it singles out with its confidence."""
+
+    values: frozenset[str]
+    confidence: float
+
+    @property
+    def value(self) -> str | None:
+        return next(iter(self.values)) if len(self.values) == 1 else None
+
+
+def _combine(rules: Support, model: _Model) -> _FieldDecision:
+    values = list(rules.strengths)
+    if not model.values:
+        return _FieldDecision(rules.value, rules.confidence, "rules", rules.reasons)
+    if model.value is not None and not values:
+        return _FieldDecision(model.value, model.confidence, "ner", ("model_only",))
+    if model.value in values:
+        return _FieldDecision(model.value, rules.of(model.value, also=model.confidence), "both", rules.reasons)
+    return _FieldDecision(None, min(rules.confidence, model.confidence) / 2, "both", (DISAGREE,), disagree=True)
+
+
+def _model(entities: Sequence[Entity], types: tuple[str, ...], normalise, trust) -> _Model:
+    tagged = [(e, normalise(e.text)) for e in entities if e.type in types]
+    values = frozenset(v for _, v in tagged if v is not None)
+    if len(values) != 1:
+        return _Model(values, 0.0)
+    return _Model(values, MODEL_TRUST * min(trust(e) for e, v in tagged if v is not None))
+
+
+def _line_trust(lines: Sequence[OcrLine]):
+    """How far the OCR of the line an entity starts in is trusted (`ocr_service.support.ocr_trust`)."""
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line.text) + 1
+
+    def trust(entity: Entity) -> float:
+        index = max(i for i, start in enumerate(starts) if start <= entity.start)
+        return ocr_trust(lines[index].confidence)
+
+    return trust
+
+
+def _code(text: str) -> str | None:
+    digits = re.sub(r"\s", "", text).translate(CODE_LOOK_ALIKES)
+    return digits if re.fullmatch(r"[0-9]{6}", digits) else None
+
+
+def _share(text: str, codes: set[str]) -> str | None:
+    value = normalise_share(text)
+    return value if value is not None and value not in codes and shape(text) == "figure" and float(value) > 0 else None

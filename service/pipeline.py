@@ -1,0 +1,146 @@
+"""One image URL's story: stored answer, or download -> OCR -> rules (-> NER) -> store, shared by concurrent callers."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db import results
+from db.engine import transaction
+from db.tables import utcnow
+from ocr_service.errors import ImageError
+from ocr_service.types import OcrResult
+from service.answers import AnswerCache
+from service.download import Downloader
+from service.errors import FetchError, RecognitionFailed, UnreadableImage
+from service.metrics import Metrics
+from service.reading import NerStep, line_json, read_page
+from service.singleflight import SingleFlight
+
+log = logging.getLogger("fundocr.pipeline")
+
+BUSINESS_TYPE = "基金"
+T = TypeVar("T")
+
+
+class Recognizer(Protocol):
+    """What the service needs from the OCR pool (ocr_service.pool.EnginePool): recognition off the event loop."""
+
+    version: str
+
+    @property
+    def queue_depth(self) -> int: ...
+
+    async def recognize(self, image: bytes) -> OcrResult: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    result: results.StoredResult
+    source: Literal["ocr", "stored"]
+
+
+class ScreenshotService:
+    """Answers for image URLs (what /ocr_handler serves); owns the transaction of each store."""
+
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        downloader: Downloader,
+        ocr: Recognizer,
+        metrics: Metrics,
+        answers: AnswerCache,
+        threshold: float,
+        ner: NerStep | None = None,
+    ) -> None:
+        self._engine = engine
+        self._threshold = threshold
+        self._answers = answers
+        self._downloader = downloader
+        self._ocr = ocr
+        self._metrics = metrics
+        self._ner = ner
+        self._flights: SingleFlight[tuple[results.StoredResult, bool]] = SingleFlight()
+
+    async def answer(self, url: str, url_type: str) -> Answer:
+        """The stored answer for `url`, or a new one; concurrent requests for one URL share one lookup,
+        and on a miss one download and one OCR run."""
+        self._downloader.check(url, url_type)
+        key = results.url_hash(url)
+        if (remembered := self._answers.get(key)) is not None:
+            self._metrics.cache.labels(result="hit").inc()
+            return Answer(remembered, "stored")
+        (stored, fresh), joined = await self._flights.run(key, lambda: self._find_or_read(url, key, url_type))
+        self._metrics.cache.labels(result="miss" if fresh else "hit").inc()
+        if joined and fresh:
+            self._metrics.shared.inc()
+        self._answers.put(key, stored)
+        return Answer(stored, "ocr" if fresh else "stored")
+
+    async def _find_or_read(self, url: str, key: str, url_type: str) -> tuple[results.StoredResult, bool]:
+        """The stored row, and whether this call read the image and stored it (False: it was there)."""
+        async with transaction(self._engine) as conn:
+            stored = await results.get_by_url_hash(conn, url_hash=key)
+        if stored is not None:
+            return stored, False
+        started = time.perf_counter()
+        try:
+            image = await self._downloader.fetch(url, url_type)
+        except FetchError as error:
+            self._metrics.download_failures.labels(reason=error.reason).inc()
+            raise
+        self._metrics.download_seconds.observe(time.perf_counter() - started)
+        ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
+        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold), "NER")
+        decided = reading.decision
+        now = utcnow()
+        new = results.NewResult(
+            url=url,
+            url_hash=key,
+            url_type=url_type,
+            business_type=BUSINESS_TYPE,
+            image_sha256=hashlib.sha256(image).hexdigest(),
+            image_width=ocr.width,
+            image_height=ocr.height,
+            ocr_lines=[line_json(line) for line in ocr.lines],
+            entities=reading.entities_json,
+            findings=reading.findings,
+            flag=decided.flag,
+            fund_code=decided.fund_code,
+            hold_share=decided.hold_share,
+            confidence=decided.confidence,
+            needs_review=decided.needs_review,
+            ocr_model=self._ocr.version,
+            ner_model=self._ner.version if self._ner is not None else None,
+            ocr_seconds=ocr.seconds,
+            created_at=now,
+            updated_at=now,
+        )
+        async with transaction(self._engine, write=True) as conn:
+            inserted = await results.insert_if_absent(conn, result=new)
+            stored = await results.get_by_url_hash(conn, url_hash=key)
+        assert stored is not None  # inserted now, or by the worker that won the race
+        return stored, inserted
+
+    @staticmethod
+    async def _timed(observe: Callable[[float], None], work: Awaitable[T], stage: str) -> T:
+        started = time.perf_counter()
+        try:
+            value = await work
+        except ImageError as error:
+            raise UnreadableImage(f"the image cannot be read: {error}", reason="bad_image") from None
+        except Exception as error:
+            log.exception("%s failed", stage)
+            raise RecognitionFailed(f"{stage} failed on this image ({type(error).__name__})") from None
+        observe(time.perf_counter() - started)
+        return value
+

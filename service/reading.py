@@ -1,0 +1,68 @@
+"""One page's answer from its OCR lines: the rules and the model beside them (when there is one), then the
+policy of service.decide.
+
+The pipeline reads each new image this way, and `reprocess` reads stored pages again the same way, from
+the lines kept in the database, without downloading or recognising anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from db.results import StoredResult
+from ner_service.types import Entity
+from ocr_service.extract import extract
+from ocr_service.types import Extraction, OcrLine, OcrResult
+from service.decide import Decision, decide
+
+
+class NerStep(Protocol):
+    """The NER seam (service.ner.NerReader): the entities of one page's OCR text."""
+
+    version: str
+
+    async def __call__(self, text: str) -> Sequence[Entity]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What was decided (and how sure), what the rules found, and the model's entities."""
+
+    decision: Decision
+    rules: Extraction
+    entities: Sequence[Entity]
+
+    @property
+    def findings(self) -> dict[str, Any]:
+        return {
+            "fund_codes": list(self.rules.fund_codes),
+            "shares": list(self.rules.shares),
+            "decided_by": self.decision.source,
+            "reasons": list(self.decision.reasons),
+        }
+
+    @property
+    def entities_json(self) -> list[dict[str, Any]]:
+        return [asdict(entity) for entity in self.entities]
+
+
+async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float) -> Reading:
+    """Apply the rules to the page's lines and, when `ner` is given, the model to its text; then decide."""
+    rules = extract(ocr.lines)
+    entities = await ner(ocr.text) if ner is not None else ()
+    return Reading(decide(rules, entities, ocr.lines, threshold=threshold), rules, entities)
+
+
+def line_json(line: OcrLine) -> dict[str, Any]:
+    """A line as the database keeps it."""
+    return {"text": line.text, "confidence": round(float(line.confidence), 4), "box": [list(p) for p in line.box]}
+
+
+def stored_page(result: StoredResult) -> OcrResult:
+    """The page as it was read when `result` was stored."""
+    lines = tuple(
+        OcrLine(line["text"], line["confidence"], tuple((x, y) for x, y in line["box"])) for line in result.ocr_lines
+    )
+    return OcrResult(lines=lines, width=result.image_width, height=result.image_height)

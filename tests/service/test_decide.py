@@ -1,0 +1,119 @@
+"""The rules-and-model policy on hand-made OCR lines (one line a row) and entities pointing into their text."""
+
+import pytest
+
+from ner_service.types import Entity
+from ocr_service.extract import extract
+from ocr_service.types import OcrLine
+from service.decide import MODEL_TRUST, Decision, decide
+
+THRESHOLD = 0.9
+
+
+def lines(*texts: str, confidence: float = 0.99) -> list[OcrLine]:
+    return [OcrLine(t, confidence, ((30, 20 + 50 * r), (600, 20 + 50 * r), (600, 50 + 50 * r), (30, 50 + 50 * r))) for r, t in enumerate(texts)]
+
+
+def tag(page: list[OcrLine], *spans: tuple[str, str]) -> list[Entity]:
+    """An entity for each (type, text), at the text's first place in the page."""
+    text = "\n".join(line.text for line in page)
+    return [Entity(kind, piece, text.index(piece), text.index(piece) + len(piece)) for kind, piece in spans]
+
+
+def run(page: list[OcrLine], entities: list[Entity], **options) -> Decision:
+    return decide(extract(page), entities, page, **{"threshold": THRESHOLD, **options})
+
+
+CARD = ("易方达蓝筹精选混合(005827)", "可用份额 8,000.00")
+
+
+def test_rules_and_model_agreeing_flag_with_high_confidence():
+    page = lines(*CARD)
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "8,000.00")))
+    assert (found.fund_code, found.hold_share, found.flag, found.source, found.needs_review) == ("005827", "8000.00", True, "both", False)
+    assert min(found.confidence.values()) > 0.99 and found.reasons == ()
+
+
+def test_clear_rules_flag_alone_when_the_model_tags_nothing():
+    found = run(lines(*CARD), [])
+    assert (found.fund_code, found.hold_share, found.flag, found.source) == ("005827", "8000.00", True, "rules")
+    assert THRESHOLD <= found.confidence["fund_code"] < 0.97 and THRESHOLD <= found.confidence["hold_share"] <= 0.97
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [
+        (("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "800")),  # another share
+        (("FUND_CODE", "005827"), ("HOLD_SHARE", "800")),  # the model takes the frozen figure for the held one
+        (("FUND_CODE", "100032"), ("AVAILABLE_SHARE", "8,000.00")),  # the model takes the post code for the code
+    ],
+)
+def test_rules_and_model_disagreeing_never_flag_whatever_the_threshold(spans):
+    page = lines(CARD[0], "持有份额 9,000.00", CARD[1], "冻结份额 800", "邮编 100032")
+    found = run(page, tag(page, *spans), threshold=0.01)
+    assert (found.flag, found.fund_code, found.hold_share, found.reasons) == (False, "", "", ("rules_model_disagree",))
+
+
+def test_the_model_reading_only_the_held_figure_agrees_with_rules_that_read_both():
+    page = lines(CARD[0], "持有份额 9,000.00", CARD[1])
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("HOLD_SHARE", "9,000.00")))
+    assert (found.fund_code, found.hold_share, found.flag, found.source) == ("005827", "8000.00", True, "both")
+
+
+def test_a_model_value_beside_a_different_rule_value_is_a_disagreement():
+    page = lines(CARD[0], "可用份额 8,000.00", "预计份额 9,000.00")
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "9,000.00")), threshold=0.01)
+    assert (found.flag, found.reasons) == (False, ("rules_model_disagree",))
+    assert found.confidence["hold_share"] < 0.5
+
+
+def test_the_model_fills_a_field_the_rules_missed_at_its_own_confidence():
+    page = lines("易方达蓝筹精选混合(005827)", "剩余 8,000.00")
+    entities = tag(page, ("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "8,000.00"))
+    unsure = run(page, entities)
+    assert (unsure.flag, unsure.confidence["hold_share"], unsure.reasons) == (False, MODEL_TRUST, ("model_only",))
+    sure = run(page, entities, threshold=MODEL_TRUST)
+    assert (sure.fund_code, sure.hold_share, sure.flag, sure.source) == ("005827", "8000.00", True, "both")
+
+
+def test_code_look_alikes_in_the_model_s_code_are_read_as_digits():
+    page = lines("基金代码 O16O64", "持仓 88.50")
+    found = run(page, tag(page, ("FUND_CODE", "O16O64"), ("HOLD_SHARE", "88.50")), threshold=0.5)
+    assert (found.fund_code, found.hold_share, found.flag) == ("016064", "88.50", True)
+
+
+def test_a_model_share_shaped_like_a_price_or_the_code_is_no_share():
+    page = lines("易方达蓝筹精选混合(005827)", "单位净值 1.7003")
+    for piece in ("1.7003", "005827"):
+        found = run(page, tag(page, ("FUND_CODE", "005827"), ("HOLD_SHARE", piece)), threshold=0.01)
+        assert (found.flag, found.confidence["hold_share"], found.reasons) == (False, 0.0, ("no_share_label",))
+
+
+def test_competing_codes_stay_unsure_even_when_the_model_singles_one_out():
+    page = lines("易方达蓝筹精选混合(005827)", "持有份额 1,000.00", "华夏成长混合(000001)", "持有份额 2,000.00")
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("HOLD_SHARE", "1,000.00")))
+    assert found.flag is False and found.confidence["fund_code"] < 0.5
+    assert {"competing_codes", "competing_shares"} <= set(found.reasons)
+
+
+def test_several_model_values_are_a_disagreement():
+    page = lines(*CARD, "相关基金 000001")
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("FUND_CODE", "000001"), ("AVAILABLE_SHARE", "8,000.00")))
+    assert (found.flag, found.reasons) == (False, ("rules_model_disagree",))
+
+
+def test_low_ocr_confidence_lowers_the_confidence():
+    found = run(lines(*CARD, confidence=0.75), [])
+    assert found.flag is False and found.confidence["hold_share"] < 0.7
+    assert found.reasons == ("low_ocr_confidence",)
+
+
+def test_a_page_of_unknown_orientation_is_never_flagged():
+    found = run(lines(*CARD), [], orientation_unsure=True)
+    assert (found.flag, found.reasons) == (False, ("orientation_unsure",))
+
+
+def test_nothing_found_is_no_answer_with_reasons_and_stray_entities_are_ignored():
+    assert run([], []) == Decision("", "", False, "rules", {"fund_code": 0.0, "hold_share": 0.0}, ("no_code", "no_share_label"))
+    stray = [Entity("FUND_CODE", "000001", 0, 6), Entity("HOLD_SHARE", "1.00", 7, 11)]
+    assert run(lines("another text entirely"), stray).reasons == ("no_code", "no_share_label")
