@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from bench.screens.fonts import load
-from tests.ocr_service.drawing import HOLDINGS, encode
+from testkit.drawing import HOLDINGS, encode
+from testkit.fonts import load
 
 EXPECTED = [text.replace(" ", "") for _, _, text in HOLDINGS]
 PAIRS = [("基金代码", "005827"), ("持有份额", "12,345.67份")]  # label left, value right, one row
