@@ -1,6 +1,7 @@
 """OCR speed and memory: our PaddleHub pipeline in the EnginePool against rapidocr_onnxruntime, same images.
 
     python -m bench.ocr_engine --timing 40 --rss 200
+    python -m bench.ocr_engine --timing 40 --rss 0 --kinds ours --against /tmp/ocr-main
 
 Renders holdings screenshots (bench.screens.render: several layouts, fonts, widths 720-1440, JPEG
 qualities, blur), then runs every configuration in its own subprocess so its RSS is its own:
@@ -11,6 +12,9 @@ qualities, blur), then runs every configuration in its own subprocess so its RSS
 - memory: RSS after warm-up, then along 200 screenshots of varied sizes, and the peak (VmHWM), each summed
   over the process and its children (our engines run in child processes); next to rapidocr_paddle,
   which runs the same Paddle models without size buckets.
+
+`--against DIR` times our engine from another checkout too (say `git archive main | tar -x -C DIR`), each
+of its configurations right before ours, on the same images: a change's cost, side by side in one run.
 """
 
 from __future__ import annotations
@@ -125,14 +129,15 @@ def worker(kind: str, instances: int, threads: int, paths: list[Path], mode: str
     }
 
 
-def run(kind: str, instances: int, threads: int, paths: list[Path], mode: str) -> dict:
-    """One configuration in a fresh interpreter, threads capped through the environment as well."""
+def run(kind: str, instances: int, threads: int, paths: list[Path], mode: str, root: Path = ROOT) -> dict:
+    """One configuration in a fresh interpreter, threads capped through the environment as well; `root`
+    is the checkout whose code runs."""
     listing = Path(tempfile.mkstemp(suffix=".txt")[1])
     listing.write_text("\n".join(map(str, paths)))
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "PYTHONPATH": str(root), "PYTHONWARNINGS": "ignore"}
     command = [sys.executable, "-m", "bench.ocr_engine", "--worker", kind, str(instances), str(threads)]
     command += ["--listing", str(listing), "--mode", mode]
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, check=False)
     listing.unlink()
     if done.returncode:
         raise SystemExit(f"{kind} {instances}x{threads} failed:\n{done.stderr[-3000:]}")
@@ -151,22 +156,26 @@ def screens(directory: Path | None, count: int, seed: int) -> list[Path]:
     return found[:count]
 
 
-def report_timing(paths: list[Path]) -> None:
+def report_timing(paths: list[Path], kinds: list[str], against: Path | None) -> None:
     print(f"\nTiming over {len(paths)} images (s/image: submit to answer while all engines are busy)")
     print(f"{'engine':32} {'inst x thr':>10} {'load s':>7} {'median':>7} {'p95':>7} {'img/s':>6} {'lines':>6}")
-    for kind, instances, threads in TIMING:
-        r = run(kind, instances, threads, paths, "timing")
-        print(
-            f"{NAMES[kind]:32} {f'{instances} x {threads}':>10} {r['load_s']:7.1f} {r['median_s']:7.2f}"
-            f" {r['p95_s']:7.2f} {r['images_per_s']:6.2f} {r['lines_per_image']:6.1f}"
-        )
+    for kind, instances, threads in (row for row in TIMING if row[0] in kinds):
+        runs = [(NAMES[kind], ROOT)]
+        if against is not None and kind == "ours":
+            runs.insert(0, (f"ours from {against.name}", against))
+        for name, root in runs:
+            r = run(kind, instances, threads, paths, "timing", root)
+            print(
+                f"{name:32} {f'{instances} x {threads}':>10} {r['load_s']:7.1f} {r['median_s']:7.2f}"
+                f" {r['p95_s']:7.2f} {r['images_per_s']:6.2f} {r['lines_per_image']:6.1f}"
+            )
 
 
-def report_memory(paths: list[Path]) -> None:
+def report_memory(paths: list[Path], kinds: list[str]) -> None:
     print(f"\nMemory over {len(paths)} images of varied sizes (MB; RSS after 25/50/75/100% of the images)")
     columns = " ".join(f"{name:>6}" for name in ("warm", "25%", "50%", "75%", "100%", "peak"))
     print(f"{'engine':32} {'inst x thr':>10} {columns}")
-    for kind, instances, threads in MEMORY:
+    for kind, instances, threads in (row for row in MEMORY if row[0] in kinds):
         r = run(kind, instances, threads, paths, "memory")
         marks = " ".join(f"{value:6.0f}" for value in r["rss_checkpoints_mb"])
         warm, peak = r["rss_warm_mb"], r["peak_mb"]
@@ -178,6 +187,8 @@ def main() -> None:
     parser.add_argument("--rss", type=int, default=200, help="images per memory run (0: skip)")
     parser.add_argument("--screens", type=Path, help="a folder of screenshots instead of rendering")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--kinds", nargs="+", choices=list(NAMES), default=list(NAMES), help="engines to run")
+    parser.add_argument("--against", type=Path, help="another checkout whose engine to time beside ours")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--listing", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=["timing", "memory"], help=argparse.SUPPRESS)
@@ -192,9 +203,9 @@ def main() -> None:
     paths = screens(args.screens, max(args.timing, args.rss), args.seed)
     print(f"{len(paths)} screenshots, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     if args.timing:
-        report_timing(paths[: args.timing])
+        report_timing(paths[: args.timing], args.kinds, args.against)
     if args.rss:
-        report_memory(paths[: args.rss])
+        report_memory(paths[: args.rss], args.kinds)
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 

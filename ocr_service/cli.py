@@ -58,6 +58,9 @@ def record(path: Path, outcome: Future[OcrResult]) -> dict[str, Any]:
             {"text": line.text, "confidence": round(line.confidence, 4), "box": line.box}
             for line in result.lines
         ],
+        "rotation": result.rotation,
+        "orientation_unsure": result.orientation_unsure,
+        "tilt": result.tilt,
         "seconds": round(result.seconds, 3),
     }
 

@@ -10,7 +10,7 @@ from core.settings import MAX_PIXELS, MAX_SIDE
 
 from .hub_module.chinese_ocr_db_crnn_mobile.pipeline import OcrPipeline, TextLine
 from .image import load_image
-from .types import OcrLine, OcrResult
+from .types import OcrLine, OcrResult, Quad
 
 
 class OcrEngine:
@@ -47,15 +47,21 @@ class OcrEngine:
         """Read one image; raises ImageError for bytes that are not a supported image. No text: no lines."""
         start = time.perf_counter()
         image = load_image(data, max_pixels=self._max_pixels)
-        lines = self._pipeline(image.pixels, box_thresh=self._box_thresh, text_thresh=self._text_thresh)
+        page = self._pipeline(image.pixels, box_thresh=self._box_thresh, text_thresh=self._text_thresh)
         return OcrResult(
-            lines=tuple(_to_ocr_line(line) for line in lines),
+            lines=tuple(_to_ocr_line(line) for line in page.lines),
             width=image.width,
             height=image.height,
             seconds=time.perf_counter() - start,
+            rotation=page.rotation,
+            orientation_unsure=page.orientation_unsure,
+            tilt=round(page.tilt, 2),
         )
 
 
 def _to_ocr_line(line: TextLine) -> OcrLine:
-    corners = np.round(line.box).astype(int).tolist()
-    return OcrLine(text=line.text, confidence=line.confidence, box=tuple((x, y) for x, y in corners))
+    return OcrLine(line.text, line.confidence, _quad(line.box), _quad(line.upright_box))
+
+
+def _quad(corners: np.ndarray) -> Quad:
+    return tuple((x, y) for x, y in np.round(corners).astype(int).tolist())

@@ -14,11 +14,13 @@ from .errors import ImageError
 
 FORMATS = ("PNG", "JPEG", "WEBP", "BMP")
 WHITE = (255, 255, 255, 255)
+BLACK = (0, 0, 0, 255)
+LIGHT = 128  # mean luma (0-255) of the visible pixels above which they are shown on black
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedImage:
-    """Decoded pixels, EXIF orientation applied, transparency flattened onto white."""
+    """Decoded pixels, EXIF orientation applied, transparency flattened onto white (black behind light ink)."""
 
     pixels: np.ndarray  # [height, width, 3] uint8, BGR: the channel order the OCR models take
     format: str  # one of FORMATS
@@ -62,9 +64,21 @@ def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> LoadedImage:
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
-    """8-bit RGB; transparent pixels become white, as a screenshot viewer would show them."""
+    """8-bit RGB; transparent pixels become white, or black where the visible pixels are light (white text
+    on nothing would vanish on white)."""
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        return Image.alpha_composite(Image.new("RGBA", image.size, WHITE), image.convert("RGBA")).convert("RGB")
+        rgba = image.convert("RGBA")
+        return Image.alpha_composite(Image.new("RGBA", image.size, _backdrop(rgba)), rgba).convert("RGB")
     if image.mode.startswith("I"):  # 16-bit grey PNG: convert("RGB") would clip it to white
         return Image.fromarray((np.asarray(image, dtype=np.uint32) // 257).astype(np.uint8)).convert("RGB")
     return image.convert("RGB")
+
+
+def _backdrop(rgba: Image.Image) -> tuple[int, int, int, int]:
+    """White, or black when the pixels that show (weighted by their opacity) are light on average."""
+    pixels = np.asarray(rgba, dtype=np.float32)
+    alpha = pixels[..., 3] / 255
+    if alpha.sum() == 0:
+        return WHITE
+    luma = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return BLACK if float((luma * alpha).sum() / alpha.sum()) > LIGHT else WHITE

@@ -12,15 +12,29 @@ Field = Literal["fund_code", "hold_share"]
 # header (`持仓/可用`), or as a code without a label: alone on its line, in brackets after a name, or
 # inside other text.
 Pairing = Literal["same_line", "right_cell", "below", "header_column", "stacked", "alone", "bracket", "free"]
+Quad = tuple[Point, Point, Point, Point]
 
 
 @dataclass(frozen=True, slots=True)
 class OcrLine:
-    """One recognised text line; `box` is four corners clockwise from top-left, in source-image pixels."""
+    """One recognised text line; `box` is four corners clockwise from the text's top-left, in source-image
+    pixels (what a review page draws on the image).
+
+    `upright_box` holds the same corners in the page's upright frame: turned the right way up, tilt and
+    perspective removed. Rows, columns and label -> value are read there (`upright()`); None means the
+    line's maker knew of no other frame (the box is upright).
+    """
 
     text: str
     confidence: float
-    box: tuple[Point, Point, Point, Point]
+    box: Quad
+    upright_box: Quad | None = None
+
+    def upright(self) -> OcrLine:
+        """This line placed by its upright box: what layout rules should group into rows and columns."""
+        if self.upright_box is None:
+            return self
+        return OcrLine(self.text, self.confidence, self.upright_box)
 
     @property
     def left(self) -> int:
@@ -71,12 +85,21 @@ class Box:
 
 @dataclass(frozen=True, slots=True)
 class OcrResult:
-    """All lines of one image in reading order; no lines is a valid (empty) result."""
+    """All lines of one image in reading order; no lines is a valid (empty) result.
+
+    `rotation`: degrees clockwise the image was turned before it was read (0, 90, 180, 270; EXIF is applied
+    before, and not counted). `orientation_unsure`: the models could not tell which way up the page is,
+    so the lines may be misread or out of order; answers from it deserve review, not a flag. `tilt`: the
+    degrees the text lines sloped (positive: down to the right), removed in each line's `upright_box`.
+    """
 
     lines: tuple[OcrLine, ...]
     width: int
     height: int
     seconds: float = 0.0
+    rotation: int = 0
+    orientation_unsure: bool = False
+    tilt: float = 0.0
 
     @property
     def text(self) -> str:

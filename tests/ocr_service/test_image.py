@@ -42,6 +42,15 @@ def test_transparency_becomes_white():
     assert pixels[4, 4].tolist() == [255, 255, 255] and pixels[0, 0].tolist() == [0, 0, 0]
 
 
+def test_light_ink_on_transparency_is_shown_on_black():
+    clear = Image.new("RGBA", (8, 8), (255, 255, 255, 0))  # invisible white, as editors store "nothing"
+    clear.putpixel((0, 0), (250, 250, 250, 255))
+    clear.putpixel((1, 0), (240, 240, 240, 128))
+    pixels = load_image(encode(clear, "PNG")).pixels
+    assert pixels[4, 4].tolist() == [0, 0, 0] and pixels[0, 0].tolist() == [250, 250, 250]
+    assert 100 < pixels[0, 1, 0] < 140  # half opaque: halfway to black
+
+
 @pytest.mark.parametrize(
     "image",
     [

@@ -66,7 +66,7 @@ class ChineseOcrDbCrnnMobile:
                 text_thresh=text_thresh,
                 angle_thresh=angle_classification_thresh,
                 unclip_ratio=det_db_unclip_ratio,
-            )
+            ).lines
             data = [
                 {
                     "text": line.text,

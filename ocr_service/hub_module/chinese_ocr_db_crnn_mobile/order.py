@@ -1,4 +1,4 @@
-"""Reading order: visual rows top to bottom, lines left to right within a row."""
+"""Reading order: visual rows top to bottom, lines left to right within a row, in the upright frame."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 
 class Boxed(Protocol):
-    box: np.ndarray  # [4, 2] corners in pixels
+    upright_box: np.ndarray  # [4, 2] corners in pixels, the page turned upright and levelled
 
 
 T = TypeVar("T", bound=Boxed)
@@ -23,7 +23,7 @@ def reading_order(lines: list[T]) -> list[T]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda item: float(item.box[:, 0].min()))]
+    return [line for row in rows for line in sorted(row, key=lambda item: float(item.upright_box[:, 0].min()))]
 
 
 def _same_row(a: Boxed, b: Boxed) -> bool:
@@ -34,5 +34,5 @@ def _same_row(a: Boxed, b: Boxed) -> bool:
 
 
 def _span(line: Boxed) -> tuple[float, float]:
-    ys = line.box[:, 1]
+    ys = line.upright_box[:, 1]
     return float(ys.min()), float(ys.max())

@@ -1,4 +1,5 @@
-"""The OCR pipeline the PaddleHub module and the service share: detect, crop, classify, recognise, order."""
+"""The OCR pipeline the PaddleHub module and the service share: detect, orient, crop, classify, recognise,
+deskew, order."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 
 from core.settings import MAX_SIDE
 
-from . import detect, recognise
+from . import deskew, detect, orient, recognise
 from .classify import Classifier
 from .crop import crop_line
 from .detect import Detector
@@ -20,11 +21,26 @@ from .recognise import Recogniser
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
-    """One recognised line; `box` is [4, 2] float32, clockwise from top-left, in source-image pixels."""
+    """One recognised line. `box` is [4, 2] float32 in source-image pixels, clockwise from the text's
+    top-left (on a turned page not the image's top-left); `upright_box` the same corners in the page's
+    upright frame: turned upright, tilt and perspective removed, the frame rows and columns are read in."""
 
     text: str
     confidence: float
     box: np.ndarray
+    upright_box: np.ndarray | None = None  # None until the page's geometry is known
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The lines of one image in reading order, and how the page lay: `rotation` degrees clockwise it was
+    turned to read (0, 90, 180, 270), `orientation_unsure` when the models could not tell the turns apart,
+    `tilt` degrees its lines rose or fell before deskewing."""
+
+    lines: list[TextLine]
+    rotation: int = 0
+    orientation_unsure: bool = False
+    tilt: float = 0.0
 
 
 class OcrPipeline:
@@ -53,19 +69,45 @@ class OcrPipeline:
         text_thresh: float = 0.5,
         angle_thresh: float = 0.9,
         unclip_ratio: float = 1.5,
-    ) -> list[TextLine]:
+    ) -> Page:
         """Lines of a BGR uint8 image [H, W, 3] in reading order; lines read below `text_thresh` are dropped."""
         detection = self._detector(image, box_thresh=box_thresh, unclip_ratio=unclip_ratio)
+        lie = orient.estimate(
+            image,
+            detection.boxes,
+            upside_down=self._classifier.upside_down,
+            confidence=lambda strip: self._recogniser(strip).confidence,
+        )
+        upright = orient.turn(image, lie.rotation)
+        if lie.rotation:  # the detector finds lines best the right way up, on the canvas that fits them
+            detection = self._detector(upright, box_thresh=box_thresh, unclip_ratio=unclip_ratio)
         lines = []
         for box in detection.boxes:
-            strip = self._classifier(crop_line(image, box), thresh=angle_thresh)
+            strip = crop_line(upright, box)
+            # Once the page is known to be upright, asking each line again only lets the classifier, which
+            # is unsteady on short words (`持仓`), turn a few of them over.
+            if lie.unsure:
+                strip = self._classifier(strip, thresh=angle_thresh)
             read = self._recogniser(strip)
             if read.text.strip() and read.confidence >= text_thresh:
                 lines.append(TextLine(text=read.text, confidence=read.confidence, box=box))
-        return reading_order(lines)
+        return _place(lines, lie, upright.shape[1], upright.shape[0])
 
     def warm_up(self) -> None:
         """Run each model on every input shape it can be given, so requests never pay a first run and
         memory does not grow after this."""
         for stage in (self._detector, self._classifier, self._recogniser):
             stage.warm_up()
+
+
+def _place(lines: list[TextLine], lie: orient.Orientation, width: int, height: int) -> Page:
+    """Lines read off the turned `width` x `height` image, levelled, ordered, their boxes turned back to
+    the source image."""
+    boxes = np.array([line.box for line in lines], dtype=np.float32).reshape(-1, 4, 2)
+    level = deskew.estimate(boxes, width, height)
+    back = (360 - lie.rotation) % 360
+    placed = [
+        TextLine(line.text, line.confidence, orient.turn_points(line.box, back, width, height), upright)
+        for line, upright in zip(lines, level.rectify(boxes), strict=True)
+    ]
+    return Page(reading_order(placed), lie.rotation, lie.unsure, level.tilt)

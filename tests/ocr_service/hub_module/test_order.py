@@ -12,7 +12,7 @@ from ocr_service.hub_module.chinese_ocr_db_crnn_mobile.order import reading_orde
 @dataclass
 class Line:
     text: str
-    box: np.ndarray
+    upright_box: np.ndarray
 
 
 def line(text, left, top, right, bottom, tilt=0.0):
