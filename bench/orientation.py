@@ -32,7 +32,7 @@ def main() -> None:
     pipeline = OcrPipeline()
     pipeline.warm_up()
     # The pipeline's own stages, so the estimate runs exactly as inside a page.
-    detector, classifier, recogniser = pipeline._detector, pipeline._classifier, pipeline._recogniser  # noqa: SLF001
+    detector, classifier, recogniser = pipeline._detector, pipeline._classifier, pipeline._recogniser
     turned = unsure = 0
     estimate_s, page_s = [], []
     for record in (json.loads(line) for line in labels.read_text().splitlines()):
