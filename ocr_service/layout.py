@@ -22,8 +22,9 @@ P = TypeVar("P", bound=Placed)
 
 
 def box_of(line: OcrLine) -> Box:
-    """The line's upright bounding rectangle in page pixels."""
-    return Box(line.left, line.top, line.right, line.bottom)
+    """The line's bounding rectangle in the page's upright frame (tilt and perspective removed)."""
+    placed = line.upright()
+    return Box(placed.left, placed.top, placed.right, placed.bottom)
 
 
 def rows(items: Sequence[P]) -> list[list[P]]:

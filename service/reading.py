@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from db.results import StoredResult
 from ner_service.types import Entity
 from ocr_service.extract import extract
-from ocr_service.types import Extraction, OcrLine, OcrResult
+from ocr_service.types import Extraction, OcrLine, OcrResult, Quad
 from service.decide import Decision, decide
 
 
@@ -52,17 +52,27 @@ async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float) ->
     """Apply the rules to the page's lines and, when `ner` is given, the model to its text; then decide."""
     rules = extract(ocr.lines)
     entities = await ner(ocr.text) if ner is not None else ()
-    return Reading(decide(rules, entities, ocr.lines, threshold=threshold), rules, entities)
+    decision = decide(rules, entities, ocr.lines, threshold=threshold, orientation_unsure=ocr.orientation_unsure)
+    return Reading(decision, rules, entities)
 
 
 def line_json(line: OcrLine) -> dict[str, Any]:
-    """A line as the database keeps it."""
-    return {"text": line.text, "confidence": round(float(line.confidence), 4), "box": [list(p) for p in line.box]}
+    """A line as the database keeps it: `box` in image pixels, `upright_box` where the page was turned,
+    tilted or photographed at an angle."""
+    kept: dict[str, Any] = {"text": line.text, "confidence": round(float(line.confidence), 4), "box": [list(p) for p in line.box]}
+    if line.upright_box is not None:
+        kept["upright_box"] = [list(p) for p in line.upright_box]
+    return kept
 
 
 def stored_page(result: StoredResult) -> OcrResult:
     """The page as it was read when `result` was stored."""
     lines = tuple(
-        OcrLine(line["text"], line["confidence"], tuple((x, y) for x, y in line["box"])) for line in result.ocr_lines
+        OcrLine(line["text"], line["confidence"], _quad(line["box"]), _quad(line["upright_box"]) if "upright_box" in line else None)
+        for line in result.ocr_lines
     )
     return OcrResult(lines=lines, width=result.image_width, height=result.image_height)
+
+
+def _quad(points: list[list[int]]) -> Quad:
+    return tuple((x, y) for x, y in points)  # type: ignore[return-value]
