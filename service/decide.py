@@ -6,11 +6,11 @@ Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
 - The rules' support (`ocr_service.support`): each distinct value's confidence from its pairings, the
   OCR confidence of its lines and its rivals.
 - The model's value: the one value its entities agree on, each widened to the whole figure it was cut
-  from (FUND_CODE normalised to six digits, look-alike
-  letters read as digits, e.g. O -> 0; AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero
-  that is no code on the page), trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
+  from (FUND_CODE normalised to six digits, look-alike letters read as digits, e.g. O -> 0;
+  AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero that is no code on the page),
+  trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
 - Shares are combined per kind (available with AVAILABLE_SHARE, held with HOLD_SHARE); the available
-  figure wins when either side found one.
+  figure wins when either side found one; a disagreement on either kind blocks the answer.
 - Combined:
   - the model tagged nothing of the kind: the rules' best value and confidence;
   - the rules found nothing: the model fills the field at its own confidence;
