@@ -26,6 +26,7 @@ from pathlib import Path
 from bench.extraction import load, to_lines
 from core.settings import load_settings
 from ocr_service.extract import extract
+from ocr_service.types import Extraction
 from service.decide import decide
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99)
@@ -35,7 +36,7 @@ ANY = 1e-9
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    family: str
+    groups: dict[str, str]  # family, and degradation on wild pages
     positive: bool  # the page shows one holding: its code and share are the truth
     answer: tuple[str, str] | None  # what would be flagged at a low enough threshold
     score: float  # the lower of the two fields' confidences
@@ -51,21 +52,22 @@ class Scored:
         return "right" if self.right else "flagged wrong"
 
 
-def score(records: Sequence[dict], *, model: Path | None) -> list[Scored]:
-    found = _entities(records, model)
+def score(records: Sequence[dict], found: Sequence[list], *, rules: bool = True) -> list[Scored]:
+    """Each page decided at any threshold; `rules=False`: from the model's entities alone."""
     scored = []
     for record, entities in zip(records, found):
         lines = to_lines(record)
-        decision = decide(extract(lines), entities, lines, threshold=ANY, orientation_unsure=record.get("orientation_unsure", False))
+        extraction = extract(lines) if rules else Extraction("", "", False)
+        decision = decide(extraction, entities, lines, threshold=ANY, orientation_unsure=record.get("orientation_unsure", False))
         answer = (decision.fund_code, decision.hold_share) if decision.flag else None
         truth = (record["fund_code"], record["hold_share"]) if record["flag"] else None
         note = f"{record['path']} truth={truth} {decision} | " + " / ".join(line.text for line in lines)
-        family = record.get("family") or record["layout"]
-        scored.append(Scored(family, truth is not None, answer, min(decision.confidence.values()), answer == truth, note))
+        groups = {"family": record.get("family") or record["layout"], "degradation": record.get("degradation", "none")}
+        scored.append(Scored(groups, truth is not None, answer, min(decision.confidence.values()), answer == truth, note))
     return scored
 
 
-def _entities(records: Sequence[dict], model: Path | None) -> list[list]:
+def entities(records: Sequence[dict], model: Path | None) -> list[list]:
     if model is None:
         return [[] for _ in records]
     from ner_service.predict import NerPredictor
@@ -89,10 +91,10 @@ def summary(scored: Sequence[Scored], threshold: float) -> dict[str, float]:
     }
 
 
-def families(scored: Sequence[Scored], threshold: float) -> dict[str, dict[str, int]]:
+def outcomes(scored: Sequence[Scored], threshold: float, by: str) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = defaultdict(lambda: {"right": 0, "abstained": 0, "flagged wrong": 0})
     for s in scored:
-        table[s.family][s.outcome(threshold)] += 1
+        table[s.groups[by]][s.outcome(threshold)] += 1
     return dict(table)
 
 
@@ -106,11 +108,17 @@ def main() -> None:
     parser.add_argument("--max-wrong", type=float, default=0.005)
     parser.add_argument("--min-precision", type=float, default=0.995)
     parser.add_argument("--show", type=int, default=0, help="print this many held-out pages not answered right")
+    parser.add_argument("--by", nargs="*", choices=("family", "degradation"), default=["family"])
     args = parser.parse_args()
     model = None if args.no_ner else args.model
     if args.tune:
-        tuned = score([r for path in args.tune for r in load(path)], model=model)
+        records = [r for path in args.tune for r in load(path)]
+        found = entities(records, model)
+        tuned = score(records, found)
         print(f"tuning: {len(tuned)} pages from {', '.join(map(str, args.tune))}")
+        if model is not None:
+            alone = summary(score(records, found, rules=False), ANY)
+            print(f"the model alone (MODEL_TRUST): answered {100 * alone['answered']:.1f}%, precision {100 * alone['precision']:.2f}%")
         print("| threshold | answered | flagged wrong | precision | single-fund pages right |\n|---|---|---|---|---|")
         rows = [summary(tuned, threshold) for threshold in THRESHOLDS]
         for row in rows:
@@ -121,14 +129,16 @@ def main() -> None:
         ok = [r["threshold"] for r in rows if r["flagged_wrong"] <= args.max_wrong and r["precision"] >= args.min_precision]
         print(f"lowest threshold meeting the targets: {min(ok) if ok else 'none'}")
     if args.held_out:
-        held = score([r for path in args.held_out for r in load(path)], model=model)
+        records = [r for path in args.held_out for r in load(path)]
+        held = score(records, entities(records, model))
         print(f"held out: {len(held)} pages from {', '.join(map(str, args.held_out))}, threshold {args.threshold}")
-        print("| family | right | abstained | flagged wrong |\n|---|---|---|---|")
-        for family, row in sorted(families(held, args.threshold).items()):
-            total = sum(row.values())
-            print(f"| {family} | " + " | ".join(f"{row[k]}/{total} ({100 * row[k] / total:.1f}%)" for k in ("right", "abstained", "flagged wrong")) + " |")
+        for by in args.by:
+            print(f"| {by} | right | abstained | flagged wrong |\n|---|---|---|---|")
+            for group, row in sorted(outcomes(held, args.threshold, by).items()):
+                total = sum(row.values())
+                print(f"| {group} | " + " | ".join(f"{row[k]}/{total} ({100 * row[k] / total:.1f}%)" for k in ("right", "abstained", "flagged wrong")) + " |")
         for s in [s for s in held if s.outcome(args.threshold) != "right"][: args.show]:
-            print(f"{s.outcome(args.threshold)} {s.family}: {s.note}", file=sys.stderr)
+            print(f"{s.outcome(args.threshold)} {s.groups}: {s.note}", file=sys.stderr)
         row = summary(held, args.threshold)
         print(
             f"all: answered {100 * row['answered']:.1f}%, flagged wrong {100 * row['flagged_wrong']:.2f}%,"

@@ -6,7 +6,7 @@ the next cell of its row (label left, value right), else from the row below: by 
 of labels sits over a row of as many cells, else by horizontal overlap. A header row that names a code or
 name column (`代码 名称 持仓 可用 市值`) takes every data row under it; a combined header (`持仓/可用`)
 takes the upper of two stacked values for its first part and the lower for its second. Available shares
-win over held shares. A share is a plain figure above zero (`numbers.shape`): never a price, NAV,
+win over held shares; an available label whose figure was not found leaves no share at all. A share is a plain figure above zero (`numbers.shape`): never a price, NAV,
 percentage, signed profit, money, date, nor the page's fund code. A fund code is six digits standing
 alone, in brackets or after `代码`, never a value of another label (account, phone, date, money, order,
 ...), never near words such as 验证码 or 邮编, and never part of a longer number.
@@ -17,6 +17,7 @@ paired, for `confidence` to say how sure the answer is.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,28 +63,36 @@ class _Pair:
     def ocr_confidence(self) -> float:
         return min(self.label.line.confidence, self.source.line.confidence)
 
+    def drift(self, slope: float) -> float:
+        """How far a page sloping by `slope` (dy/dx) moves the value off the label's row, in line heights."""
+        distance = self.source.box.center[0] - self.label.box.center[0]
+        return abs(distance * slope) / max(self.label.box.height, 1.0)
+
 
 def extract(lines: Sequence[OcrLine]) -> Extraction:
     """Decide fund code and share from one page's lines; any input gives an answer, never an exception."""
     grid = [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line)])]
     pairs = _pairs(grid)
+    slope = math.tan(math.radians(layout.tilt(lines)))
     consumed = {id(p.source) for p in pairs if p.source is not p.label}
     codes = [
-        Candidate(m.group(), "fund_code", p.pairing, p.kind, p.ocr_confidence, p.source.box)
+        Candidate(m.group(), "fund_code", p.pairing, p.kind, p.ocr_confidence, p.source.box, p.drift(slope))
         for p in pairs
         if p.kind == "code"
         for m in _CODE_TOKEN.finditer(p.source.value)
     ]
     codes += [code for row in grid for cell in row if id(cell) not in consumed for code in _free_codes(cell)]
     code_values = {c.value for c in codes}
-    shares = [s for p in pairs if p.kind in SHARE_KINDS if (s := _share(p, code_values))]
+    shares = [s for p in pairs if p.kind in SHARE_KINDS if (s := _share(p, code_values, slope))]
+    labelled = {k for row in grid for cell in row for k in cell.kinds if k in SHARE_KINDS}
+    unpaired = tuple(sorted(labelled - {s.label for s in shares}))
     available = _unique([s.value for s in shares if s.label == "available"])
-    decided = available or _unique([s.value for s in shares if s.label == "held"])
+    decided = available or ([] if "available" in unpaired else _unique([s.value for s in shares if s.label == "held"]))
     found = _unique([c.value for c in codes])
     candidates = tuple(codes + shares)
     if len(found) == 1 and len(decided) == 1:
-        return Extraction(found[0], decided[0], True, tuple(found), tuple(decided), candidates)
-    return Extraction("", "", False, tuple(found), tuple(decided), candidates)
+        return Extraction(found[0], decided[0], True, tuple(found), tuple(decided), candidates, unpaired)
+    return Extraction("", "", False, tuple(found), tuple(decided), candidates, unpaired)
 
 
 def _cells(line: OcrLine) -> list[_Cell]:
@@ -161,16 +170,23 @@ def _alternating(row: list[_Cell]) -> bool:
 
 
 def _stacked(grid: list[list[_Cell]], r: int, j: int, is_header: bool) -> list[_Pair]:
-    """Under a combined header (`持仓/可用`) each cell holds two values, one above the other: upper for the
-    first part, lower for the second (a name has no figure: under `名称/代码` every line counts). An odd
-    number of lines in the column leaves the pairing unknown."""
+    """Under a combined header (`持仓/可用`) each cell holds two values, one right above the other: upper for
+    the first part, lower for the second (a name has no figure: under `名称/代码` any line counts). A line
+    with no partner that close is left out: which part it belongs to is unknown."""
     header = grid[r][j]
     column = _column(grid, r, j, is_header, rows_down=None if is_header else 2)
     if "name" not in header.kinds:
         column = [cell for cell in column if cell.is_value]
-    if len(column) % 2:
-        return []
-    return [_Pair(header, cell, header.kinds[i % 2], "stacked") for i, cell in enumerate(column)]
+    pairs: list[_Pair] = []
+    i = 0
+    while i + 1 < len(column):
+        upper, lower = column[i], column[i + 1]
+        if lower.box.top - upper.box.bottom <= 0.8 * upper.box.height:
+            pairs += [_Pair(header, upper, header.kinds[0], "stacked"), _Pair(header, lower, header.kinds[1], "stacked")]
+            i += 2
+        else:
+            i += 1
+    return pairs
 
 
 def _column(grid: list[list[_Cell]], r: int, j: int, is_header: bool, rows_down: int | None = 1) -> list[_Cell]:
@@ -203,7 +219,7 @@ def _under(labels: list[_Cell], values: list[_Cell], j: int) -> _Cell | None:
     return layout.under(labels[j], values)[0]
 
 
-def _share(pair: _Pair, codes: set[str]) -> Candidate | None:
+def _share(pair: _Pair, codes: set[str], slope: float) -> Candidate | None:
     """The pair's value as a share candidate, if it is shaped like one (a price only on its label's line)."""
     value = normalise_share(pair.source.value)
     kind = shape(pair.source.value)
@@ -211,7 +227,7 @@ def _share(pair: _Pair, codes: set[str]) -> Candidate | None:
         return None
     if kind == "price" and pair.pairing != "same_line":
         return None
-    return Candidate(value, "hold_share", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box)
+    return Candidate(value, "hold_share", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box, pair.drift(slope))
 
 
 def _free_codes(cell: _Cell) -> list[Candidate]:

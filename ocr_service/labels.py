@@ -17,7 +17,8 @@ Kind = Literal[
 ]
 SHARE_KINDS: tuple[Kind, ...] = ("available", "held")
 
-AVAILABLE = re.compile(r"可用(份额|数量)?|可赎回?份额|可卖(份额|数量)?")
+# `可回份额`: 可赎回份额 with a character lost by the OCR
+AVAILABLE = re.compile(r"可用(份额|数量)?|可赎?回?份额|可卖(份额|数量)?")
 _WHOLE: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("other_share", re.compile(r"(冻结|在途|赎回中|确认中|申购中)份额")),
     ("available", AVAILABLE),
@@ -40,7 +41,7 @@ NOT_CODE = re.compile(r"验证码|邀请码|推荐码|动态码|密码|邮编|�
 
 # Dot leaders between a label and its value (`持有份额 ........ 1,234.56`), as OCR reads them.
 LEADER = re.compile(r"[.…·・。_\-—–~]{2,}")
-_STRIP = re.compile(r"\((份|元|股|%)\)|[\s:：()（）\[\]【】<>《》|]|[.…]$")
+_STRIP = re.compile(r"\((份|元|股|%)\)|[\s:：()（）\[\]【】<>《》|]|[.．…。·・]+$")
 
 
 def clean(head: str) -> str:

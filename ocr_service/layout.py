@@ -1,16 +1,19 @@
 """Visual rows and columns of a page's text, from the boxes of its lines.
 
-Everything here reads a line's position through `box_of`, the one place that decides which box layout
-reasoning uses. Rows group items whose vertical centres are within half a line height; columns match
-items by horizontal overlap.
+Everything here reads a line's position through `quad_of`, the one place that decides which corners
+layout reasoning uses. Rows group items whose vertical centres are within half a line height; columns
+match items by horizontal overlap. Rows are only as good as the page is level: `tilt` measures how far
+the long lines slope in those corners.
 """
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from .types import Box, OcrLine
+from .types import Box, OcrLine, Point
 
 
 class Placed(Protocol):
@@ -21,10 +24,26 @@ class Placed(Protocol):
 P = TypeVar("P", bound=Placed)
 
 
+def quad_of(line: OcrLine) -> tuple[Point, Point, Point, Point]:
+    """The line's corners, clockwise from top-left, in the frame rows and columns are read in: the page's
+    upright frame (turned the right way up, tilt and perspective removed) where the OCR knew one."""
+    return line.upright().box
+
+
 def box_of(line: OcrLine) -> Box:
-    """The line's bounding rectangle in the page's upright frame (tilt and perspective removed)."""
-    placed = line.upright()
-    return Box(placed.left, placed.top, placed.right, placed.bottom)
+    """The line's bounding rectangle in that frame."""
+    xs, ys = [x for x, _ in quad_of(line)], [y for _, y in quad_of(line)]
+    return Box(min(xs), min(ys), max(xs), max(ys))
+
+
+def tilt(lines: Sequence[OcrLine]) -> float:
+    """Degrees the page's long lines (three times as wide as tall) slope, their median; 0 with fewer than 3."""
+    angles = []
+    for line in lines:
+        (x0, y0), (x1, y1), _, (x3, y3) = quad_of(line)
+        if math.hypot(x1 - x0, y1 - y0) >= 3 * math.hypot(x3 - x0, y3 - y0):
+            angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return statistics.median(angles) if len(angles) >= 3 else 0.0
 
 
 def rows(items: Sequence[P]) -> list[list[P]]:

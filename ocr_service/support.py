@@ -6,7 +6,9 @@ when the OCR was unsure of its line (full at 0.9 and above, nothing at 0.5 and b
 value reinforce each other (noisy-or: the code in the header and again beside `基金代码`). A value is only
 as sure as its strongest rival is weak: `confidence = strength × (1 − strongest other value)`; another
 reading of the page (the entity model) adds to the strength, never removes the rival. Shares are scored
-one label kind at a time: a held figure beside a different available one is no rival. A price-shaped share (`1.7003` on its label's line) counts half.
+one label kind at a time: a held figure beside a different available one is no rival. A value that
+the page's slope could have moved more than MAX_DRIFT line heights off its label's row counts half: the
+row it was read in may be another label's. A price-shaped share (`1.7003` on its label's line) counts half.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ CLARITY: dict[Pairing, float] = {
     "free": 0.92,
 }
 MISSING = {"fund_code": "no_code", "hold_share": "no_share_label"}
+# How far (in line heights) the page's slope may move a value off its label's row before the pairing is
+# not believed: rows are grouped within half a line height.
+MAX_DRIFT = 0.25
 COMPETING = {"fund_code": "competing_codes", "hold_share": "competing_shares"}
 
 
@@ -59,6 +64,8 @@ def support(extraction: Extraction, field: Field, *, label: str | None = None) -
     """The support of every value of `field` among the extraction's candidates (those paired with `label`
     only, when given: shares of one kind)."""
     found = [c for c in extraction.candidates if c.field == field and label in (None, c.label)]
+    if label == "held" and "available" in extraction.unpaired:
+        return Support({}, ("available_unpaired",))
     if not found:
         return Support({}, (MISSING[field],))
     strengths: dict[str, float] = {}
@@ -70,6 +77,8 @@ def support(extraction: Extraction, field: Field, *, label: str | None = None) -
     best = [c for c in found if c.value == result.value]
     if max(c.ocr_confidence for c in best) < 0.9:
         reasons.append("low_ocr_confidence")
+    if all(c.drift > MAX_DRIFT for c in best):
+        reasons.append("tilted")
     if field == "hold_share" and all(shape(c.value) == "price" for c in best):
         reasons.append("price_shaped")
     return Support(strengths, tuple(reasons))
@@ -78,7 +87,8 @@ def support(extraction: Extraction, field: Field, *, label: str | None = None) -
 def strength(candidate: Candidate) -> float:
     """How much one candidate alone supports its value."""
     priced = 0.5 if candidate.field == "hold_share" and shape(candidate.value) == "price" else 1.0
-    return CLARITY[candidate.pairing] * ocr_trust(candidate.ocr_confidence) * priced
+    drifted = 0.5 if candidate.drift > MAX_DRIFT else 1.0
+    return CLARITY[candidate.pairing] * ocr_trust(candidate.ocr_confidence) * priced * drifted
 
 
 def ocr_trust(confidence: float) -> float:

@@ -114,7 +114,8 @@ class Candidate:
     `value` is normalised (six digits; a share figure as keyed in); `label` is the kind of label it was
     paired with (`available`, `held`, `code`, `name`; None for a code without a label); `ocr_confidence`
     is the recognition confidence of the value's line (the lower of label's and value's when they are
-    two lines); `box` is where the value sits.
+    two lines); `box` is where the value sits; `drift` how far the page's slope moves the value off its
+    label's row over the distance between them, in line heights (0 within one line).
     """
 
     value: str
@@ -123,6 +124,7 @@ class Candidate:
     label: str | None
     ocr_confidence: float
     box: Box
+    drift: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,9 @@ class Extraction:
     """What the rules decided; `fund_code` and `hold_share` are empty unless `flag` is true.
 
     `fund_codes` and `shares` are the distinct values found (shares of the winning kind: available over
-    held); `candidates` every value found with its evidence, for scoring how sure the answer is.
+    held); `candidates` every value found with its evidence, for scoring how sure the answer is; `unpaired`
+    the share label kinds on the page that no value was paired with (an available label without its
+    figure makes the held figure no answer).
     """
 
     fund_code: str
@@ -139,3 +143,4 @@ class Extraction:
     fund_codes: tuple[str, ...] = ()
     shares: tuple[str, ...] = ()
     candidates: tuple[Candidate, ...] = ()
+    unpaired: tuple[str, ...] = ()

@@ -5,11 +5,12 @@ Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
 
 - The rules' support (`ocr_service.support`): each distinct value's confidence from its pairings, the
   OCR confidence of its lines and its rivals.
-- The model's value: the one value its entities agree on (FUND_CODE normalised to six digits, look-alike
-  letters read as digits, e.g. O -> 0; AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero
-  that is no code on the page), trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
+- The model's value: the one value its entities agree on, each widened to the whole figure it was cut
+  from (FUND_CODE normalised to six digits, look-alike letters read as digits, e.g. O -> 0;
+  AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero that is no code on the page),
+  trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
 - Shares are combined per kind (available with AVAILABLE_SHARE, held with HOLD_SHARE); the available
-  figure wins when either side found one.
+  figure wins when either side found one; a disagreement on either kind blocks the answer.
 - Combined:
   - the model tagged nothing of the kind: the rules' best value and confidence;
   - the rules found nothing: the model fills the field at its own confidence;
@@ -38,10 +39,13 @@ Source = Literal["rules", "ner", "both"]
 CODE_LOOK_ALIKES = str.maketrans(
     {"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8", "Z": "2"}
 )
-# How far a single value the model tagged is trusted on its own; chosen with the threshold on the tuning
-# seed (docs/benchmarks.md): alone it stays under the threshold, beside the rules it lifts them over.
-MODEL_TRUST = 0.85
+# How far a single value the model tagged is trusted on its own: about its precision alone on unfamiliar
+# pages (docs/benchmarks.md, 57% on a wild tuning set, 99.5% on the drawn families). Alone it stays under
+# any useful threshold; beside the rules it lifts them.
+MODEL_TRUST = 0.6
 DISAGREE = "rules_model_disagree"
+VALUE_TYPES = ("FUND_CODE", "HOLD_SHARE", "AVAILABLE_SHARE")
+FIGURE_CHARS = frozenset("0123456789.,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,7 @@ def decide(
 ) -> Decision:
     """Apply the policy of this module; entities that do not point into the lines' text are ignored."""
     text = "\n".join(line.text for line in lines)
-    entities = [e for e in entities if text[e.start : e.end] == e.text]
+    entities = [_whole(e, text) for e in entities if text[e.start : e.end] == e.text]
     trust = _line_trust(lines)
     codes = support(extraction, "fund_code")
     code = _combine(codes, _model(entities, ("FUND_CODE",), _code, trust))
@@ -145,6 +149,18 @@ def _line_trust(lines: Sequence[OcrLine]):
         return ocr_trust(lines[index].confidence)
 
     return trust
+
+
+def _whole(entity: Entity, text: str) -> Entity:
+    """A code or share entity widened to the whole figure it was cut from (`10.15` of `310.15`)."""
+    if entity.type not in VALUE_TYPES:
+        return entity
+    start, end = entity.start, entity.end
+    while start > 0 and text[start - 1] in FIGURE_CHARS:
+        start -= 1
+    while end < len(text) and text[end] in FIGURE_CHARS:
+        end += 1
+    return Entity(entity.type, text[start:end], start, end)
 
 
 def _code(text: str) -> str | None:

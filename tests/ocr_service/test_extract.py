@@ -56,6 +56,11 @@ def test_available_wins_over_held_whichever_comes_first():
     assert (found.hold_share, found.shares) == ("8000.00", ("8000.00",))
 
 
+def test_an_available_label_without_its_figure_leaves_no_share():
+    found = extract(page("华夏成长混合 000001", "持有份额：10,000.00份", "可用份额"))
+    assert (found.flag, found.shares, found.unpaired) == (False, (), ("available",))
+
+
 def test_value_on_the_next_line():
     lines = page("基金详情", "招商中证白酒指数(LOF)A", "基金代码：161725", "持有金额(元)", "12,000.00", "持仓份额", "9,876.54份", "持有收益", "+123.45")
     assert answer(lines) == ("161725", "9876.54", True)

@@ -23,3 +23,16 @@ def test_under_picks_the_most_overlapping_item():
     best, score = layout.under(header, row)
     assert best.text == "20,000" and 0.8 < score <= 1.0
     assert layout.under(_Item(_line("x", 2000, 0)), row) == (None, 0.0)
+
+
+def _sloped(text: str, left: int, top: int, degrees: float, width: int = 300, height: int = 30) -> OcrLine:
+    import math
+
+    dy = round(width * math.tan(math.radians(degrees)))
+    return OcrLine(text, 0.9, ((left, top), (left + width, top + dy), (left + width, top + dy + height), (left, top + height)))
+
+
+def test_tilt_is_the_median_slope_of_the_long_lines():
+    lines = [_sloped(f"line {i}", 20, 60 * i, 4.0) for i in range(4)] + [_sloped("x", 500, 0, -30.0, width=40)]
+    assert abs(layout.tilt(lines) - 4.0) < 0.2
+    assert layout.tilt(lines[:2]) == 0.0  # too few to tell

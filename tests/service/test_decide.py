@@ -31,7 +31,7 @@ def test_rules_and_model_agreeing_flag_with_high_confidence():
     page = lines(*CARD)
     found = run(page, tag(page, ("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "8,000.00")))
     assert (found.fund_code, found.hold_share, found.flag, found.source, found.needs_review) == ("005827", "8000.00", True, "both", False)
-    assert min(found.confidence.values()) > 0.99 and found.reasons == ()
+    assert min(found.confidence.values()) > 0.98 and found.reasons == ()
 
 
 def test_clear_rules_flag_alone_when_the_model_tags_nothing():
@@ -76,6 +76,12 @@ def test_the_model_fills_a_field_the_rules_missed_at_its_own_confidence():
     assert (sure.fund_code, sure.hold_share, sure.flag, sure.source) == ("005827", "8000.00", True, "both")
 
 
+def test_a_figure_the_model_cut_in_the_middle_is_read_whole():
+    page = lines(*CARD)
+    found = run(page, tag(page, ("FUND_CODE", "05827"), ("AVAILABLE_SHARE", "000.00")))
+    assert (found.fund_code, found.hold_share, found.source) == ("005827", "8000.00", "both")
+
+
 def test_code_look_alikes_in_the_model_s_code_are_read_as_digits():
     page = lines("基金代码 O16O64", "持仓 88.50")
     found = run(page, tag(page, ("FUND_CODE", "O16O64"), ("HOLD_SHARE", "88.50")), threshold=0.5)
@@ -106,6 +112,19 @@ def test_low_ocr_confidence_lowers_the_confidence():
     found = run(lines(*CARD, confidence=0.75), [])
     assert found.flag is False and found.confidence["hold_share"] < 0.7
     assert found.reasons == ("low_ocr_confidence",)
+
+
+def test_values_paired_across_lines_on_a_sloping_page_are_unsure():
+    import math
+
+    slope = round(600 * math.tan(math.radians(4)))
+    page = [
+        OcrLine(text, 0.99, ((x, y), (x + 500, y + slope), (x + 500, y + slope + 30), (x, y + 30)))
+        for text, x, y in [("易方达蓝筹精选混合(005827)", 30, 20), ("基金详情 资产 份额明细", 30, 70), ("温馨提示：以上数据仅供参考", 30, 300)]
+    ]
+    page += [OcrLine("可用份额", 0.99, ((30, 120), (150, 128), (150, 158), (30, 150))), OcrLine("8,000.00", 0.99, ((560, 110), (690, 119), (690, 149), (560, 140)))]
+    found = run(page, [])
+    assert found.flag is False and "tilted" in found.reasons
 
 
 def test_a_page_of_unknown_orientation_is_never_flagged():
