@@ -40,14 +40,17 @@ GROUPS = ("family", "degradation", "code_style")
 
 
 def ocr_set(folder: Path, cache: Path, *, instances: int, threads: int) -> None:
-    """OCR every image listed in folder/labels.jsonl into `cache`: the label record plus the lines."""
+    """OCR every image listed in folder/labels.jsonl into `cache`: the label record plus the lines. An
+    interrupted run's `cache`.part is kept and continued."""
     from ocr_service.pool import EnginePool
 
     records = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    partial = cache.with_name(cache.name + ".part")
+    done = {json.loads(line)["path"] for line in partial.read_text(encoding="utf-8").splitlines()} if partial.exists() else set()
+    records = [r for r in records if r["path"] not in done]
     with EnginePool(instances=instances, threads_per_instance=threads) as pool:
         futures = [pool.submit((folder / r["path"]).read_bytes()) for r in records]
-        partial = cache.with_name(cache.name + ".part")
-        with partial.open("w", encoding="utf-8") as sink:
+        with partial.open("a", encoding="utf-8") as sink:
             for record, future in tqdm(zip(records, futures), total=len(records), desc="OCR", unit="img"):
                 result = future.result()
                 lines = [[line.text, line.confidence, line.box] for line in result.lines]
@@ -129,7 +132,7 @@ def report(table: dict[str, Counter], *, by: str) -> None:
     total = sum(table.values(), Counter())
     print(f"| {by} | right | abstained | **flagged wrong** | negatives unflagged | original rules right |")
     print("|---|---|---|---|---|---|")
-    for name, row in sorted(table.items()) + [("**all**", total)]:
+    for name, row in [*table.items(), ("**all**", total)]:
         positives, negatives = row["positives"], row["negatives"]
         cells = [
             part(row["right"], positives),

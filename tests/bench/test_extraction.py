@@ -1,0 +1,62 @@
+"""The extraction bench's scoring: right, abstained and flagged wrong, from whatever the decision returns."""
+
+import json
+from dataclasses import dataclass
+
+from bench.extraction import calibration, decide_rules, evaluate, outcome
+from ocr_service.types import Extraction
+
+
+def _record(lines, *, code="005827", share="1234.56", flag=True, family="screen", degradation="photo"):
+    rows = [[text, 0.99, [[0, 40 * i], [300, 40 * i], [300, 40 * i + 30], [0, 40 * i + 30]]] for i, text in enumerate(lines)]
+    return {"path": f"{family}.jpg", "layout": family, "family": family, "degradation": degradation,
+            "fund_code": code if flag else "", "hold_share": share if flag else "", "flag": flag, "lines": rows}
+
+
+@dataclass(frozen=True)
+class Confident:
+    """A decision that says how sure it is, as the service's will."""
+
+    fund_code: str
+    hold_share: str
+    flag: bool
+    confidence: dict
+    needs_review: bool
+
+
+def test_outcomes_on_positives_and_negatives():
+    positive, negative = _record([]), _record([], flag=False, family="quote")
+    assert outcome(positive, Extraction("005827", "1234.56", True)) == "right"
+    assert outcome(positive, Extraction("005827", "1.7003", True)) == "flagged_wrong"
+    assert outcome(positive, Extraction("", "", False)) == "abstained"
+    assert outcome(negative, Extraction("005827", "005669", True)) == "flagged"
+    assert outcome(negative, Confident("", "", False, {}, True)) == "unflagged"
+
+
+def test_the_rules_are_scored_on_the_cached_lines():
+    records = [
+        _record(["易方达蓝筹精选混合", "005827", "持有份额 1,234.56"]),
+        _record(["易方达蓝筹精选混合", "005827", "持有份额 9.00"], degradation="rot90"),
+        _record(["易方达蓝筹精选混合", "005827"], degradation="rot90"),
+        _record(["易方达蓝筹精选混合", "005827", "单位净值 2.5435"], flag=False, family="quote"),
+    ]
+    answers = decide_rules(records)
+    by_family = evaluate(records, answers, by="family")
+    assert (by_family["screen"]["right"], by_family["screen"]["flagged_wrong"], by_family["screen"]["abstained"]) == (1, 1, 1)
+    assert by_family["quote"]["unflagged"] == 1 and by_family["quote"]["negatives"] == 1
+    by_degradation = evaluate(records, answers, by="degradation")
+    assert by_degradation["rot90"]["positives"] == 2 and by_degradation["photo"]["right"] == 1
+
+
+def test_calibration_rows_carry_the_decisions_confidence(tmp_path):
+    records = [_record([]), _record([], flag=False, family="list")]
+    answers = [
+        Confident("005827", "1234.56", True, {"fund_code": 0.99, "hold_share": 0.97}, False),
+        Confident("005827", "88.00", False, {"fund_code": 0.9, "hold_share": 0.2}, True),
+    ]
+    out = tmp_path / "cal.jsonl"
+    calibration(records, answers, out)
+    first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert first["confidence"] == {"fund_code": 0.99, "hold_share": 0.97} and first["outcome"] == "right"
+    assert first["code_right"] and first["share_right"] and first["needs_review"] is False
+    assert second["outcome"] == "unflagged" and not second["positive"] and not second["code_right"]
