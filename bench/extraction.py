@@ -11,8 +11,8 @@ FLAGGED WRONG (flag true with a wrong code or share); on negatives (lists, quote
 left unflagged; and the original rules' exact answers on the same lines. Re-runs with the same cache
 only re-decide.
 
-`--decision rules` scores ocr_service.extract.extract; `--decision full` the rules, the NER model and
-service.decide together, as the service decides. Whatever the decision returns, its `flag` is the
+`--decision rules` scores ocr_service.extract.extract; `--decision full` what the service answers from
+the same lines: service.reading.read_page with the service's NER step (rules, model, service.decide). Whatever the decision returns, its `flag` is the
 answer's; `--calibration OUT` writes per page its confidence (when the decision gives one), whether each
 field was right and the outcome, to choose a threshold on one seed and check it on another.
 """
@@ -20,6 +20,7 @@ field was right and the outcome, to choose a threshold on one seed and check it 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import json
 import os
@@ -34,7 +35,8 @@ from tqdm import tqdm
 from bench.owner_rules import owner_extract
 from bench.screens.render import SETS, render_set, render_wild_set
 from ocr_service.extract import extract
-from ocr_service.types import OcrLine
+from ocr_service.types import OcrLine, OcrResult
+from service.reading import Reading, read_page
 
 GROUPS = ("family", "degradation", "code_style")
 
@@ -85,19 +87,29 @@ def outcome(record: dict, answer: Any) -> str:
     return "right" if (answer.fund_code, answer.hold_share) == (record["fund_code"], record["hold_share"]) else "flagged_wrong"
 
 
-def decide_rules(records: Sequence[dict]) -> list[Any]:
-    return [extract(to_lines(record)) for record in records]
+def decide_rules(records: Sequence[dict]) -> list[Reading]:
+    """The rules' answer on each page, as a service without a model reads it."""
+    return [Reading(rules, rules, (), "rules") for rules in map(extract, map(to_lines, records))]
 
 
-def decide_full(records: Sequence[dict], *, model: Path, threads: int) -> list[Any]:
-    """Rules, NER and the policy together, on the OCR text the service gives the model (lines joined by newlines)."""
-    from service.decide import decide
+def decide_full(records: Sequence[dict], *, model: Path, threads: int) -> list[Reading]:
+    """What the service decides from each page's lines: service.reading.read_page with the service's NER step."""
+    return asyncio.run(_read_all(records, model=model, threads=threads))
+
+
+async def _read_all(records: Sequence[dict], *, model: Path, threads: int) -> list[Reading]:
+    from ner_service.batcher import NerBatcher
     from ner_service.predict import NerPredictor
+    from service.ner import NerReader
 
     predictor = NerPredictor.load(model, threads=threads)
-    texts = ["\n".join(line.text for line in to_lines(record)) for record in records]
-    entities = [e for first in range(0, len(texts), 32) for e in predictor.predict(texts[first : first + 32])]
-    return [decide(rules, found, text) for rules, found, text in zip(decide_rules(records), entities, texts)]
+    batcher = NerBatcher(predictor, max_batch=16, max_wait_ms=5)
+    reader = NerReader(batcher, version=predictor.version)
+    try:
+        pages = [OcrResult(tuple(to_lines(r)), r["width"], r.get("height", 0)) for r in records]
+        return list(await asyncio.gather(*(read_page(page, reader) for page in pages)))
+    finally:
+        await batcher.close()
 
 
 def group(record: dict, by: str) -> str:
@@ -145,10 +157,11 @@ def report(table: dict[str, Counter], *, by: str) -> None:
     print()
 
 
-def calibration(records: Sequence[dict], answers: Sequence[Any], out: Path) -> None:
+def calibration(records: Sequence[dict], readings: Sequence[Reading], out: Path) -> None:
     """Per page: the decision's answer and confidence, the truth, whether each field was right, the outcome."""
     with out.open("w", encoding="utf-8") as sink:
-        for record, answer in zip(records, answers):
+        for record, reading in zip(records, readings):
+            answer = reading.decided
             confidence = getattr(answer, "confidence", None)
             if dataclasses.is_dataclass(confidence):
                 confidence = dataclasses.asdict(confidence)
@@ -164,7 +177,8 @@ def calibration(records: Sequence[dict], answers: Sequence[Any], out: Path) -> N
                 "outcome": outcome(record, answer),
                 "confidence": confidence,
                 "needs_review": getattr(answer, "needs_review", None),
-                "source": getattr(answer, "source", "rules"),
+                "decided_by": reading.decided_by,
+                "rules_candidates": {"fund_codes": list(reading.rules.fund_codes), "shares": list(reading.rules.shares)},
             }
             sink.write(json.dumps(row, ensure_ascii=False) + "\n")
 
@@ -195,14 +209,15 @@ def main() -> None:
         ocr_set(images, cache, instances=args.instances, threads=args.threads)
     records = load(cache)
     if args.decision == "full":
-        answers = decide_full(records, model=args.model, threads=args.threads)
+        readings = decide_full(records, model=args.model, threads=args.threads)
     else:
-        answers = decide_rules(records)
+        readings = decide_rules(records)
+    answers = [reading.decided for reading in readings]
     print(f"{len(records)} screenshots, OCR lines from {cache}, decision: {args.decision}\n")
     for index, by in enumerate(args.by):
         report(evaluate(records, answers, by=by, show=args.show if index == 0 else 0), by=by)
     if args.calibration:
-        calibration(records, answers, args.calibration)
+        calibration(records, readings, args.calibration)
         print(f"calibration rows: {args.calibration}")
 
 

@@ -162,25 +162,20 @@ def encode(image: Image.Image, *, quality: int, blur: float) -> bytes:
 
 def render_set(out: Path, *, count: int, seed: int, layouts: tuple[str, ...] = LAYOUTS) -> Path:
     """Write `count` screenshots cycling through `layouts` and the installed fonts; returns labels.jsonl."""
-    fonts = _fonts()
-    out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    labels = out / "labels.jsonl"
-    with labels.open("w", encoding="utf-8") as sink:
-        for i in range(count):
-            page = generate_page(rng, layout=layouts[i % len(layouts)])
-            font, width = fonts[(i // len(layouts)) % len(fonts)], rng.choice(WIDTHS)
-            quality, blur = rng.choice(QUALITIES), rng.choice(BLURS)
-            image, boxes = draw_page(page, rng, font=font, width=width)
-            name = f"{i:04d}.jpg"
-            (out / name).write_bytes(encode(image, quality=quality, blur=blur))
-            record = {
-                "path": name, "layout": page.layout, "family": page.layout, "degradation": "none", "app": page.app,
-                "fund_code": page.fund_code, "hold_share": page.hold_share, "flag": page.flag, "font": font,
-                "width": width, "quality": quality, "blur": blur, "cells": _cells(page, boxes),
-            }
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return labels
+
+    def shot(i: int, rng: random.Random, fonts: list[str]) -> tuple[bytes, dict]:
+        page = generate_page(rng, layout=layouts[i % len(layouts)])
+        font, width = fonts[(i // len(layouts)) % len(fonts)], rng.choice(WIDTHS)
+        quality, blur = rng.choice(QUALITIES), rng.choice(BLURS)
+        image, boxes = draw_page(page, rng, font=font, width=width)
+        record = {
+            "layout": page.layout, "family": page.layout, "degradation": "none", "app": page.app,
+            "fund_code": page.fund_code, "hold_share": page.hold_share, "flag": page.flag, "font": font,
+            "width": width, "quality": quality, "blur": blur, "cells": _cells(page, boxes),
+        }
+        return encode(image, quality=quality, blur=blur), record
+
+    return _write(out, count=count, seed=seed, shot=shot)
 
 
 def draw_wild(wild: WildPage, rng: random.Random, *, font: str, width: int) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
@@ -218,29 +213,39 @@ def _bands(draw: ImageDraw.ImageDraw, layout: Layout, bands: tuple[Band, ...], r
 
 def render_wild_set(out: Path, *, count: int, seed: int) -> Path:
     """Write `count` wild pages, families in turn and degradations in turn over them; returns labels.jsonl."""
+
+    def shot(i: int, rng: random.Random, fonts: list[str]) -> tuple[bytes, dict]:
+        family = FAMILIES[i % len(FAMILIES)]
+        degradation = DEGRADATIONS[(i // len(FAMILIES)) % len(DEGRADATIONS)]
+        wild = generate_wild_page(rng, family=family)
+        font, width = rng.choice(fonts), rng.choice(WIDTHS)
+        image, boxes = draw_wild(wild, rng, font=font, width=width)
+        degraded = degrade(image, degradation, rng)
+        page = wild.page
+        record = {
+            "set": "wild", "family": family, "layout": family, "degradation": degradation,
+            "app": page.app, "fund_code": page.fund_code, "hold_share": page.hold_share, "flag": page.flag,
+            "holdings": [asdict(h) for h in wild.holdings], "code_style": code_style(page), "font": font,
+            "page_width": image.width, "page_height": image.height, "width": degraded.width, "height": degraded.height,
+            **degraded.settings, "cells": _cells(page, boxes, degraded.transform),
+        }
+        return degraded.data, record
+
+    return _write(out, count=count, seed=seed, shot=shot)
+
+
+def _write(out: Path, *, count: int, seed: int, shot: Callable[[int, random.Random, list[str]], tuple[bytes, dict]]) -> Path:
+    """`NNNN.jpg` and a line of labels.jsonl for each of `count` pages that `shot` draws from one seeded rng."""
     fonts = _fonts()
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     labels = out / "labels.jsonl"
     with labels.open("w", encoding="utf-8") as sink:
         for i in range(count):
-            family = FAMILIES[i % len(FAMILIES)]
-            degradation = DEGRADATIONS[(i // len(FAMILIES)) % len(DEGRADATIONS)]
-            wild = generate_wild_page(rng, family=family)
-            font, width = rng.choice(fonts), rng.choice(WIDTHS)
-            image, boxes = draw_wild(wild, rng, font=font, width=width)
-            shot = degrade(image, degradation, rng)
+            data, record = shot(i, rng, fonts)
             name = f"{i:04d}.jpg"
-            (out / name).write_bytes(shot.data)
-            page = wild.page
-            record = {
-                "path": name, "set": "wild", "family": family, "layout": family, "degradation": degradation,
-                "app": page.app, "fund_code": page.fund_code, "hold_share": page.hold_share, "flag": page.flag,
-                "holdings": [asdict(h) for h in wild.holdings], "code_style": code_style(page), "font": font,
-                "page_width": image.width, "page_height": image.height, "width": shot.width, "height": shot.height,
-                **shot.settings, "cells": _cells(page, boxes, shot.transform),
-            }
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+            (out / name).write_bytes(data)
+            sink.write(json.dumps({"path": name, **record}, ensure_ascii=False) + "\n")
     return labels
 
 

@@ -1,10 +1,12 @@
 """The extraction bench's scoring: right, abstained and flagged wrong, from whatever the decision returns."""
 
 import json
+from pathlib import Path
 from dataclasses import dataclass
 
-from bench.extraction import calibration, decide_rules, evaluate, outcome
+from bench.extraction import calibration, decide_full, decide_rules, evaluate, outcome
 from ocr_service.types import Extraction
+from service.reading import Reading
 
 
 def _record(lines, *, code="005827", share="1234.56", flag=True, family="screen", degradation="photo"):
@@ -40,7 +42,7 @@ def test_the_rules_are_scored_on_the_cached_lines():
         _record(["易方达蓝筹精选混合", "005827"], degradation="rot90"),
         _record(["易方达蓝筹精选混合", "005827", "单位净值 2.5435"], flag=False, family="quote"),
     ]
-    answers = decide_rules(records)
+    answers = [reading.decided for reading in decide_rules(records)]
     by_family = evaluate(records, answers, by="family")
     assert (by_family["screen"]["right"], by_family["screen"]["flagged_wrong"], by_family["screen"]["abstained"]) == (1, 1, 1)
     assert by_family["quote"]["unflagged"] == 1 and by_family["quote"]["negatives"] == 1
@@ -50,13 +52,27 @@ def test_the_rules_are_scored_on_the_cached_lines():
 
 def test_calibration_rows_carry_the_decisions_confidence(tmp_path):
     records = [_record([]), _record([], flag=False, family="list")]
-    answers = [
-        Confident("005827", "1234.56", True, {"fund_code": 0.99, "hold_share": 0.97}, False),
-        Confident("005827", "88.00", False, {"fund_code": 0.9, "hold_share": 0.2}, True),
+    rules = Extraction("005827", "1234.56", True, ("005827",), ("1234.56",))
+    readings = [
+        Reading(Confident("005827", "1234.56", True, {"fund_code": 0.99, "hold_share": 0.97}, False), rules, (), "both"),
+        Reading(Confident("005827", "88.00", False, {"fund_code": 0.9, "hold_share": 0.2}, True), rules, (), "ner"),
     ]
     out = tmp_path / "cal.jsonl"
-    calibration(records, answers, out)
+    calibration(records, readings, out)
     first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert first["confidence"] == {"fund_code": 0.99, "hold_share": 0.97} and first["outcome"] == "right"
     assert first["code_right"] and first["share_right"] and first["needs_review"] is False
+    assert first["decided_by"] == "both" and first["rules_candidates"] == {"fund_codes": ["005827"], "shares": ["1234.56"]}
     assert second["outcome"] == "unflagged" and not second["positive"] and not second["code_right"]
+
+
+def test_the_full_decision_is_the_services_reading():
+    records = [
+        _record(["易方达蓝筹精选混合", "005827", "持有份额 1,234.56"]),
+        _record(["我的基金", "易方达蓝筹精选混合", "005827", "华夏成长混合", "000001"], flag=False, family="list"),
+    ]
+    for record in records:
+        record["width"], record["height"] = 300, 400
+    readings = decide_full(records, model=Path("ner_service/model"), threads=1)
+    assert [outcome(r, reading.decided) for r, reading in zip(records, readings)] == ["right", "unflagged"]
+    assert readings[0].decided_by in ("rules", "both") and readings[0].entities
