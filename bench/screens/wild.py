@@ -243,9 +243,8 @@ def _stacked_positions(rng: random.Random, funds: Sequence[v.Fund], *, held_only
         value = v.money(rng, high=500_000.0)
         cost, price = v.nav(rng), v.nav(rng)
         top = (Piece(fund.short, "FUND_NAME"), Piece(held.shown, "HOLD_SHARE"), Piece(value.shown, "AMOUNT"), Piece(cost))
-        under = (Piece(fund.code, "FUND_CODE"), Piece(held.shown if held_only else available.shown, None if held_only else "AVAILABLE_SHARE"), Piece(v.profit(rng), "PROFIT"), Piece(price))
-        if held_only:
-            under = (under[0], Piece(""), *under[2:])
+        second = Piece("") if held_only else Piece(available.shown, "AVAILABLE_SHARE")
+        under = (Piece(fund.code, "FUND_CODE"), second, Piece(v.profit(rng), "PROFIT"), Piece(price))
         rows.append(_row(*(_cell(x, s, align=a) for x, s, a in zip(xs, top, aligns)), size=0.9, gap=0.5))
         rows.append(_row(*(_cell(x, s, align=a) for x, s, a in zip(xs, under, aligns) if s.text), size=0.75))
         holdings.append(Holding(fund.code, fund.short, held.value, None if held_only else available.value, value.value))
@@ -276,7 +275,9 @@ def _broker_stacked(rng: random.Random) -> WildPage:
 
 def _six_digit_items(rng: random.Random) -> list[Item]:
     """Numbers of six digits (and phones, accounts) that are not fund codes."""
-    six = lambda: v.digits(rng, 6)  # noqa: E731
+    def six() -> str:
+        return v.digits(rng, 6)
+
     makers: list[Callable[[], Item]] = [
         lambda: Item("验证码", (Piece(six()),)),
         lambda: Item("邀请码", (Piece(six()),)),
