@@ -27,7 +27,7 @@ from PIL import Image, ImageFilter
 DEGRADATIONS: tuple[str, ...] = (
     "none", "photo", "tilt", "lowres", "rot90", "rot180", "rot270", "exif90", "exif180", "exif270",
 )
-QUALITIES = (55, 70, 80, 90, 95)
+QUALITIES = (55, 70, 80, 90, 95)  # JPEG qualities screenshots are forwarded at
 # Pixels turned clockwise by the key, and the EXIF orientation that tells a viewer to turn them back.
 TURNS = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 EXIF_ORIENTATION = {90: 8, 180: 3, 270: 6}

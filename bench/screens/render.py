@@ -19,13 +19,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from bench.screens.degrade import DEGRADATIONS, apply, degrade
+from bench.screens.degrade import DEGRADATIONS, QUALITIES, apply, degrade
 from bench.screens.wild import FAMILIES, Band, WildPage, code_style, generate_wild_page
 from ner_service.data.pages import LAYOUTS, Cell, Page, generate_page, page_lines
 from testkit.fonts import FONTS, INSTALL, available_fonts, load
 
 WIDTHS = (720, 750, 828, 1080, 1125, 1170, 1242, 1440)
-QUALITIES = (55, 70, 80, 90, 95)
 BLURS = (0.0, 0.0, 0.4, 0.7, 1.0)
 
 
