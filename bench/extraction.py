@@ -11,10 +11,10 @@ FLAGGED WRONG (flag true with a wrong code or share); on negatives (lists, quote
 left unflagged; and the original rules' exact answers on the same lines. Re-runs with the same cache
 only re-decide.
 
-`--decision rules` scores ocr_service.extract.extract; `--decision full` what the service answers from
-the same lines: service.reading.read_page with the service's NER step (rules, model, service.decide). Whatever the decision returns, its `flag` is the
-answer's; `--calibration OUT` writes per page its confidence (when the decision gives one), whether each
-field was right and the outcome, to choose a threshold on one seed and check it on another.
+`--decision rules` scores what the service answers without its model (service.reading.read_page: the
+rules of ocr_service.extract, then service.decide); `--decision full` with the NER model as well. Whatever
+the decision returns, its `flag` is the answer's; `--calibration OUT` writes per page its confidence,
+whether each field was right and the outcome, to choose a threshold on one seed and check it on another.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from bench.owner_rules import owner_extract
 from bench.screens.render import SETS, render_set, render_wild_set
-from ocr_service.extract import extract
+from core.settings import load_settings
 from ocr_service.types import OcrLine, OcrResult
 from service.reading import Reading, read_page
 
@@ -87,29 +87,31 @@ def outcome(record: dict, answer: Any) -> str:
     return "right" if (answer.fund_code, answer.hold_share) == (record["fund_code"], record["hold_share"]) else "flagged_wrong"
 
 
-def decide_rules(records: Sequence[dict]) -> list[Reading]:
-    """The rules' answer on each page, as a service without a model reads it."""
-    return [Reading(rules, rules, (), "rules") for rules in map(extract, map(to_lines, records))]
+def decide_rules(records: Sequence[dict], *, threshold: float) -> list[Reading]:
+    """What a service without a model answers from each page's lines (service.reading.read_page, no NER)."""
+    return asyncio.run(_read_all(records, None, threshold=threshold))
 
 
-def decide_full(records: Sequence[dict], *, model: Path, threads: int) -> list[Reading]:
-    """What the service decides from each page's lines: service.reading.read_page with the service's NER step."""
-    return asyncio.run(_read_all(records, model=model, threads=threads))
-
-
-async def _read_all(records: Sequence[dict], *, model: Path, threads: int) -> list[Reading]:
+def decide_full(records: Sequence[dict], *, model: Path, threads: int, threshold: float) -> list[Reading]:
+    """What the service answers from each page's lines: service.reading.read_page with the service's NER step."""
     from ner_service.batcher import NerBatcher
     from ner_service.predict import NerPredictor
     from service.ner import NerReader
 
-    predictor = NerPredictor.load(model, threads=threads)
-    batcher = NerBatcher(predictor, max_batch=16, max_wait_ms=5)
-    reader = NerReader(batcher, version=predictor.version)
-    try:
-        pages = [OcrResult(tuple(to_lines(r)), r["width"], r.get("height", 0)) for r in records]
-        return list(await asyncio.gather(*(read_page(page, reader) for page in pages)))
-    finally:
-        await batcher.close()
+    async def read() -> list[Reading]:
+        predictor = NerPredictor.load(model, threads=threads)
+        batcher = NerBatcher(predictor, max_batch=16, max_wait_ms=5)
+        try:
+            return await _read_all(records, NerReader(batcher, version=predictor.version), threshold=threshold)
+        finally:
+            await batcher.close()
+
+    return asyncio.run(read())
+
+
+async def _read_all(records: Sequence[dict], ner: Any, *, threshold: float) -> list[Reading]:
+    pages = [OcrResult(tuple(to_lines(r)), r.get("width", 0), r.get("height", 0)) for r in records]
+    return list(await asyncio.gather(*(read_page(page, ner, threshold=threshold) for page in pages)))
 
 
 def group(record: dict, by: str) -> str:
@@ -161,7 +163,7 @@ def calibration(records: Sequence[dict], readings: Sequence[Reading], out: Path)
     """Per page: the decision's answer and confidence, the truth, whether each field was right, the outcome."""
     with out.open("w", encoding="utf-8") as sink:
         for record, reading in zip(records, readings):
-            answer = reading.decided
+            answer = reading.decision
             confidence = getattr(answer, "confidence", None)
             if dataclasses.is_dataclass(confidence):
                 confidence = dataclasses.asdict(confidence)
@@ -177,7 +179,8 @@ def calibration(records: Sequence[dict], readings: Sequence[Reading], out: Path)
                 "outcome": outcome(record, answer),
                 "confidence": confidence,
                 "needs_review": getattr(answer, "needs_review", None),
-                "decided_by": reading.decided_by,
+                "decided_by": getattr(answer, "source", None),
+                "reasons": list(getattr(answer, "reasons", ())),
                 "rules_candidates": {"fund_codes": list(reading.rules.fund_codes), "shares": list(reading.rules.shares)},
             }
             sink.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -194,6 +197,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="threads per engine instance (and for the NER model)")
     parser.add_argument("--decision", choices=("rules", "full"), default="rules", help="the rules alone, or rules + NER + decide")
     parser.add_argument("--model", type=Path, default=Path("ner_service/model"), help="NER model folder for --decision full")
+    parser.add_argument("--threshold", type=float, help="flag threshold (default: decision.threshold of config.yaml)")
     parser.add_argument("--by", nargs="*", choices=GROUPS, default=["family", "degradation"])
     parser.add_argument("--calibration", type=Path, help="write per-page confidences and outcomes here (JSON lines)")
     parser.add_argument("--show", type=int, default=0, help="print this many pages not answered right")
@@ -208,12 +212,13 @@ def main() -> None:
         render(images, count=args.count, seed=args.seed)
         ocr_set(images, cache, instances=args.instances, threads=args.threads)
     records = load(cache)
+    threshold = load_settings().decision.threshold if args.threshold is None else args.threshold
     if args.decision == "full":
-        readings = decide_full(records, model=args.model, threads=args.threads)
+        readings = decide_full(records, model=args.model, threads=args.threads, threshold=threshold)
     else:
-        readings = decide_rules(records)
-    answers = [reading.decided for reading in readings]
-    print(f"{len(records)} screenshots, OCR lines from {cache}, decision: {args.decision}\n")
+        readings = decide_rules(records, threshold=threshold)
+    answers = [reading.decision for reading in readings]
+    print(f"{len(records)} screenshots, OCR lines from {cache}, decision: {args.decision}, threshold {threshold}\n")
     for index, by in enumerate(args.by):
         report(evaluate(records, answers, by=by, show=args.show if index == 0 else 0), by=by)
     if args.calibration:

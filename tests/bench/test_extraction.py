@@ -24,6 +24,7 @@ class Confident:
     flag: bool
     confidence: dict
     needs_review: bool
+    source: str
 
 
 def test_outcomes_on_positives_and_negatives():
@@ -32,7 +33,7 @@ def test_outcomes_on_positives_and_negatives():
     assert outcome(positive, Extraction("005827", "1.7003", True)) == "flagged_wrong"
     assert outcome(positive, Extraction("", "", False)) == "abstained"
     assert outcome(negative, Extraction("005827", "005669", True)) == "flagged"
-    assert outcome(negative, Confident("", "", False, {}, True)) == "unflagged"
+    assert outcome(negative, Confident("", "", False, {}, True, "rules")) == "unflagged"
 
 
 def test_the_rules_are_scored_on_the_cached_lines():
@@ -42,7 +43,7 @@ def test_the_rules_are_scored_on_the_cached_lines():
         _record(["易方达蓝筹精选混合", "005827"], degradation="rot90"),
         _record(["易方达蓝筹精选混合", "005827", "单位净值 2.5435"], flag=False, family="quote"),
     ]
-    answers = [reading.decided for reading in decide_rules(records)]
+    answers = [reading.decision for reading in decide_rules(records, threshold=0.9)]
     by_family = evaluate(records, answers, by="family")
     assert (by_family["screen"]["right"], by_family["screen"]["flagged_wrong"], by_family["screen"]["abstained"]) == (1, 1, 1)
     assert by_family["quote"]["unflagged"] == 1 and by_family["quote"]["negatives"] == 1
@@ -54,8 +55,8 @@ def test_calibration_rows_carry_the_decisions_confidence(tmp_path):
     records = [_record([]), _record([], flag=False, family="list")]
     rules = Extraction("005827", "1234.56", True, ("005827",), ("1234.56",))
     readings = [
-        Reading(Confident("005827", "1234.56", True, {"fund_code": 0.99, "hold_share": 0.97}, False), rules, (), "both"),
-        Reading(Confident("005827", "88.00", False, {"fund_code": 0.9, "hold_share": 0.2}, True), rules, (), "ner"),
+        Reading(Confident("005827", "1234.56", True, {"fund_code": 0.99, "hold_share": 0.97}, False, "both"), rules, ()),
+        Reading(Confident("005827", "88.00", False, {"fund_code": 0.9, "hold_share": 0.2}, True, "ner"), rules, ()),
     ]
     out = tmp_path / "cal.jsonl"
     calibration(records, readings, out)
@@ -73,6 +74,6 @@ def test_the_full_decision_is_the_services_reading():
     ]
     for record in records:
         record["width"], record["height"] = 300, 400
-    readings = decide_full(records, model=Path("ner_service/model"), threads=1)
-    assert [outcome(r, reading.decided) for r, reading in zip(records, readings)] == ["right", "unflagged"]
-    assert readings[0].decided_by in ("rules", "both") and readings[0].entities
+    readings = decide_full(records, model=Path("ner_service/model"), threads=1, threshold=0.9)
+    assert [outcome(r, reading.decision) for r, reading in zip(records, readings)] == ["right", "unflagged"]
+    assert readings[0].decision.source in ("rules", "both") and readings[0].entities
