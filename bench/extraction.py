@@ -1,39 +1,58 @@
-"""Extraction accuracy on rendered screenshots read by the real OCR engine: our rules next to the owner's.
+"""Extraction accuracy on rendered screenshots read by the real OCR engine: right, abstained, flagged wrong.
 
     python -m bench.extraction --count 300 --seed 1
+    python -m bench.extraction --set wild --count 360 --seed 11 --decision full --calibration /tmp/cal_11.jsonl
 
-renders a labelled set (bench.screens.render: every layout family, the installed CJK fonts, widths
-720-1440, JPEG qualities, slight blur, negatives), OCRs it once into a cache (`--cache`, JSON lines), then
-prints per layout family the share of positives answered exactly (code, share and flag) and of negatives
-left unflagged. Re-runs with the same cache only re-evaluate the rules.
+renders a labelled set (bench.screens.render: the default layout families, or with `--set wild` the wild
+families of bench/screens/wild.py photographed, tilted, turned and shrunk by bench/screens/degrade.py),
+OCRs it once into a cache (`--cache`, JSON lines), then prints a table per family and per degradation
+(`--by`): on positives the pages answered exactly (code, share and flag), abstained (flag false) and
+FLAGGED WRONG (flag true with a wrong code or share); on negatives (lists, quote pages, ...) the pages
+left unflagged; and the original rules' exact answers on the same lines. Re-runs with the same cache
+only re-decide.
+
+`--decision rules` scores what the service answers without its model (service.reading.read_page: the
+rules of ocr_service.extract, then service.decide); `--decision full` with the NER model as well. Whatever
+the decision returns, its `flag` is the answer's; `--calibration OUT` writes per page its confidence,
+whether each field was right and the outcome, to choose a threshold on one seed and check it on another.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import json
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
 from bench.owner_rules import owner_extract
-from bench.screens.render import render_set
-from ocr_service.extract import extract
-from ocr_service.types import OcrLine
+from bench.screens.render import SETS, render_set, render_wild_set
+from core.settings import load_settings
+from ocr_service.types import OcrLine, OcrResult
+from service.reading import Reading, read_page
+
+GROUPS = ("family", "degradation", "code_style")
 
 
 def ocr_set(folder: Path, cache: Path, *, instances: int, threads: int) -> None:
-    """OCR every image listed in folder/labels.jsonl into `cache`: the label record plus the lines."""
+    """OCR every image listed in folder/labels.jsonl into `cache`: the label record plus the lines. An
+    interrupted run's `cache`.part is kept and continued."""
     from ocr_service.pool import EnginePool
 
     records = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    partial = cache.with_name(cache.name + ".part")
+    done = {json.loads(line)["path"] for line in partial.read_text(encoding="utf-8").splitlines()} if partial.exists() else set()
+    records = [r for r in records if r["path"] not in done]
     with EnginePool(instances=instances, threads_per_instance=threads) as pool:
         futures = [pool.submit((folder / r["path"]).read_bytes()) for r in records]
-        partial = cache.with_name(cache.name + ".part")
-        with partial.open("w", encoding="utf-8") as sink:
+        with partial.open("a", encoding="utf-8") as sink:
             for record, future in tqdm(zip(records, futures), total=len(records), desc="OCR", unit="img"):
                 result = future.result()
                 lines = [[line.text, line.confidence, line.box] for line in result.lines]
@@ -58,62 +77,153 @@ def correct(record: dict, answer: tuple[str, str, bool] | None) -> bool:
     return answer == (record["fund_code"], record["hold_share"], True)
 
 
-def evaluate(records: list[dict], *, show: int = 0) -> dict[str, dict[str, list[int]]]:
-    """{layout: {"ours"|"owner": [right, total], "crashes": [owner's IndexErrors]}}, printing `show` of our misses."""
-    table: dict[str, dict[str, list[int]]] = defaultdict(lambda: {"ours": [0, 0], "owner": [0, 0], "crashes": [0]})
-    for record in records:
-        lines = to_lines(record)
-        found = extract(lines)
-        answers = {"ours": (found.fund_code, found.hold_share, found.flag), "owner": owner_extract([l.text for l in lines])}
-        table[record["layout"]]["crashes"][0] += answers["owner"] is None
-        for who, answer in answers.items():
-            cell = table[record["layout"]][who]
-            cell[0] += correct(record, answer)
-            cell[1] += 1
-        if show and not correct(record, answers["ours"]):
+def outcome(record: dict, answer: Any) -> str:
+    """`right`, `abstained` or `flagged_wrong` on a positive page; `unflagged` or `flagged` on a negative.
+    `answer` is anything with `fund_code`, `hold_share` and `flag` (an Extraction, a Decision, ...)."""
+    if not record["flag"]:
+        return "flagged" if answer.flag else "unflagged"
+    if not answer.flag:
+        return "abstained"
+    return "right" if (answer.fund_code, answer.hold_share) == (record["fund_code"], record["hold_share"]) else "flagged_wrong"
+
+
+def decide_rules(records: Sequence[dict], *, threshold: float) -> list[Reading]:
+    """What a service without a model answers from each page's lines (service.reading.read_page, no NER)."""
+    return asyncio.run(_read_all(records, None, threshold=threshold))
+
+
+def decide_full(records: Sequence[dict], *, model: Path, threads: int, threshold: float) -> list[Reading]:
+    """What the service answers from each page's lines: service.reading.read_page with the service's NER step."""
+    from ner_service.batcher import NerBatcher
+    from ner_service.predict import NerPredictor
+    from service.ner import NerReader
+
+    async def read() -> list[Reading]:
+        predictor = NerPredictor.load(model, threads=threads)
+        batcher = NerBatcher(predictor, max_batch=16, max_wait_ms=5)
+        try:
+            return await _read_all(records, NerReader(batcher, version=predictor.version), threshold=threshold)
+        finally:
+            await batcher.close()
+
+    return asyncio.run(read())
+
+
+async def _read_all(records: Sequence[dict], ner: Any, *, threshold: float) -> list[Reading]:
+    pages = [OcrResult(tuple(to_lines(r)), r.get("width", 0), r.get("height", 0)) for r in records]
+    return list(await asyncio.gather(*(read_page(page, ner, threshold=threshold) for page in pages)))
+
+
+def group(record: dict, by: str) -> str:
+    """The record's value of `by`; caches written before the wild set have only `layout` and no degradation."""
+    return str(record.get(by, {"family": record["layout"], "degradation": "none"}.get(by)))
+
+
+def evaluate(records: Sequence[dict], answers: Sequence[Any], *, by: str, show: int = 0) -> dict[str, Counter]:
+    """{group value: Counter of outcomes, plus `owner` (the original rules right) and `pages`}, over `by`."""
+    table: dict[str, Counter] = defaultdict(Counter)
+    for record, answer in zip(records, answers):
+        row = table[group(record, by)]
+        result = outcome(record, answer)
+        row[result] += 1
+        row["pages"] += 1
+        row["positives" if record["flag"] else "negatives"] += 1
+        row["owner"] += correct(record, owner_extract([line[0] for line in record["lines"]]))
+        if show and result not in ("right", "unflagged"):
             show -= 1
             truth = (record["fund_code"], record["hold_share"], record["flag"])
-            print(f"miss {record['path']} {record['layout']} truth={truth} ours={found}", file=sys.stderr)
-            print("   " + " / ".join(l.text for l in lines), file=sys.stderr)
+            print(f"{result} {record['path']} {record.get('family')}/{record.get('degradation')} truth={truth} got={answer}", file=sys.stderr)
+            print("   " + " / ".join(line[0] for line in record["lines"]), file=sys.stderr)
     return table
 
 
-def report(table: dict[str, dict[str, list[int]]]) -> None:
-    def share(pair: list[int]) -> str:
-        return f"{100 * pair[0] / pair[1]:6.1f}% ({pair[0]}/{pair[1]})" if pair[1] else "-"
+def report(table: dict[str, Counter], *, by: str) -> None:
+    """A markdown table: one row per group, then all pages."""
 
-    print(f"{'layout':12} {'ours':>18} {'owner':>18}")
-    groups = {"positives exactly right": [], "negatives left unflagged": []}
-    for layout, row in table.items():
-        print(f"{layout:12} {share(row['ours']):>18} {share(row['owner']):>18}")
-        negative = layout in ("multi_fund", "no_share")
-        groups["negatives left unflagged" if negative else "positives exactly right"].append(row)
-    print(f"owner's rules raised IndexError on {sum(row['crashes'][0] for row in table.values())} screenshots")
-    for name, rows in groups.items():
-        total = {who: [sum(r[who][0] for r in rows), sum(r[who][1] for r in rows)] for who in ("ours", "owner")}
-        print(f"{name}: ours {share(total['ours'])}, owner {share(total['owner'])}")
+    def part(count: int, total: int) -> str:
+        return f"{100 * count / total:.1f}% ({count}/{total})" if total else "-"
+
+    total = sum(table.values(), Counter())
+    print(f"| {by} | right | abstained | **flagged wrong** | negatives unflagged | original rules right |")
+    print("|---|---|---|---|---|---|")
+    for name, row in [*table.items(), ("**all**", total)]:
+        positives, negatives = row["positives"], row["negatives"]
+        cells = [
+            part(row["right"], positives),
+            part(row["abstained"], positives),
+            part(row["flagged_wrong"], positives),
+            part(row["unflagged"], negatives),
+            part(row["owner"], row["pages"]),
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+
+
+def calibration(records: Sequence[dict], readings: Sequence[Reading], out: Path) -> None:
+    """Per page: the decision's answer and confidence, the truth, whether each field was right, the outcome."""
+    with out.open("w", encoding="utf-8") as sink:
+        for record, reading in zip(records, readings):
+            answer = reading.decision
+            confidence = getattr(answer, "confidence", None)
+            if dataclasses.is_dataclass(confidence):
+                confidence = dataclasses.asdict(confidence)
+            row = {
+                "path": record["path"],
+                "family": group(record, "family"),
+                "degradation": group(record, "degradation"),
+                "positive": record["flag"],
+                "truth": {"fund_code": record["fund_code"], "hold_share": record["hold_share"]},
+                "answer": {"fund_code": answer.fund_code, "hold_share": answer.hold_share, "flag": answer.flag},
+                "code_right": bool(record["flag"]) and answer.fund_code == record["fund_code"],
+                "share_right": bool(record["flag"]) and answer.hold_share == record["hold_share"],
+                "outcome": outcome(record, answer),
+                "confidence": confidence,
+                "needs_review": getattr(answer, "needs_review", None),
+                "decided_by": getattr(answer, "source", None),
+                "reasons": list(getattr(answer, "reasons", ())),
+                "rules_candidates": {"fund_codes": list(reading.rules.fund_codes), "shares": list(reading.rules.shares)},
+            }
+            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=SETS, default="default", help="default families (seeds 1, 2) or the wild set (seeds 11, 12)")
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--images", type=Path, help="where to render (default /tmp/fundocr-screens-SEED-COUNT)")
-    parser.add_argument("--cache", type=Path, help="OCR lines cache (default /tmp/fundocr-ocr-SEED-COUNT.jsonl)")
+    parser.add_argument("--images", type=Path, help="where to render (default /tmp/fundocr-[wild-]screens-SEED-COUNT)")
+    parser.add_argument("--cache", type=Path, help="OCR lines cache (default /tmp/fundocr-[wild-]ocr-SEED-COUNT.jsonl)")
     parser.add_argument("--instances", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=2, help="threads per engine instance")
-    parser.add_argument("--show", type=int, default=0, help="print this many of our misses")
+    parser.add_argument("--threads", type=int, default=2, help="threads per engine instance (and for the NER model)")
+    parser.add_argument("--decision", choices=("rules", "full"), default="rules", help="the rules alone, or rules + NER + decide")
+    parser.add_argument("--model", type=Path, default=Path("ner_service/model"), help="NER model folder for --decision full")
+    parser.add_argument("--threshold", type=float, help="flag threshold (default: decision.threshold of config.yaml)")
+    parser.add_argument("--by", nargs="*", choices=GROUPS, default=["family", "degradation"])
+    parser.add_argument("--calibration", type=Path, help="write per-page confidences and outcomes here (JSON lines)")
+    parser.add_argument("--show", type=int, default=0, help="print this many pages not answered right")
     args = parser.parse_args()
+    prefix = "wild-" if args.set == "wild" else ""
     tag = f"{args.seed}-{args.count}"
-    images = args.images or Path(f"/tmp/fundocr-screens-{tag}")
-    cache = args.cache or Path(f"/tmp/fundocr-ocr-{tag}.jsonl")
+    images = args.images or Path(f"/tmp/fundocr-{prefix}screens-{tag}")
+    cache = args.cache or Path(f"/tmp/fundocr-{prefix}ocr-{tag}.jsonl")
     if not cache.exists():
         os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
-        render_set(images, count=args.count, seed=args.seed)
+        render = render_wild_set if args.set == "wild" else render_set
+        render(images, count=args.count, seed=args.seed)
         ocr_set(images, cache, instances=args.instances, threads=args.threads)
     records = load(cache)
-    print(f"{len(records)} screenshots, OCR lines from {cache}")
-    report(evaluate(records, show=args.show))
+    threshold = load_settings().decision.threshold if args.threshold is None else args.threshold
+    if args.decision == "full":
+        readings = decide_full(records, model=args.model, threads=args.threads, threshold=threshold)
+    else:
+        readings = decide_rules(records, threshold=threshold)
+    answers = [reading.decision for reading in readings]
+    print(f"{len(records)} screenshots, OCR lines from {cache}, decision: {args.decision}, threshold {threshold}\n")
+    for index, by in enumerate(args.by):
+        report(evaluate(records, answers, by=by, show=args.show if index == 0 else 0), by=by)
+    if args.calibration:
+        calibration(records, readings, args.calibration)
+        print(f"calibration rows: {args.calibration}")
 
 
 if __name__ == "__main__":

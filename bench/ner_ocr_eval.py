@@ -24,7 +24,6 @@ from bench.screens.render import render_set
 from core.settings import load_settings
 from ner_service import bio
 from ner_service.data.align import align_labels
-from ner_service.data.pages import NEGATIVE_LAYOUTS
 from ner_service.data.sample import Sample, append_jsonl
 from ner_service.evaluate import evaluate
 from ner_service.predict import NerPredictor
@@ -71,7 +70,7 @@ def answers(records: Sequence[dict], samples: Sequence[Sample], predictor: NerPr
         lines = to_lines(record)
         rules = extract(lines)
         decided = decide(rules, entities, lines, threshold=threshold)
-        row = table["negatives left unflagged" if record["layout"] in NEGATIVE_LAYOUTS else "positives exactly right"]
+        row = table["positives exactly right" if record["flag"] else "negatives left unflagged"]
         row[0] += correct(record, (rules.fund_code, rules.hold_share, rules.flag))
         row[1] += correct(record, (decided.fund_code, decided.hold_share, decided.flag))
         row[2] += 1

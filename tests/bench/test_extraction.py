@@ -1,0 +1,79 @@
+"""The extraction bench's scoring: right, abstained and flagged wrong, from whatever the decision returns."""
+
+import json
+from pathlib import Path
+from dataclasses import dataclass
+
+from bench.extraction import calibration, decide_full, decide_rules, evaluate, outcome
+from ocr_service.types import Extraction
+from service.reading import Reading
+
+
+def _record(lines, *, code="005827", share="1234.56", flag=True, family="screen", degradation="photo"):
+    rows = [[text, 0.99, [[0, 40 * i], [300, 40 * i], [300, 40 * i + 30], [0, 40 * i + 30]]] for i, text in enumerate(lines)]
+    return {"path": f"{family}.jpg", "layout": family, "family": family, "degradation": degradation,
+            "fund_code": code if flag else "", "hold_share": share if flag else "", "flag": flag, "lines": rows}
+
+
+@dataclass(frozen=True)
+class Confident:
+    """A decision that says how sure it is, as the service's will."""
+
+    fund_code: str
+    hold_share: str
+    flag: bool
+    confidence: dict
+    needs_review: bool
+    source: str
+
+
+def test_outcomes_on_positives_and_negatives():
+    positive, negative = _record([]), _record([], flag=False, family="quote")
+    assert outcome(positive, Extraction("005827", "1234.56", True)) == "right"
+    assert outcome(positive, Extraction("005827", "1.7003", True)) == "flagged_wrong"
+    assert outcome(positive, Extraction("", "", False)) == "abstained"
+    assert outcome(negative, Extraction("005827", "005669", True)) == "flagged"
+    assert outcome(negative, Confident("", "", False, {}, True, "rules")) == "unflagged"
+
+
+def test_the_rules_are_scored_on_the_cached_lines():
+    records = [
+        _record(["易方达蓝筹精选混合", "005827", "持有份额 1,234.56"]),
+        _record(["易方达蓝筹精选混合", "005827", "持有份额 9.00"], degradation="rot90"),
+        _record(["易方达蓝筹精选混合", "005827"], degradation="rot90"),
+        _record(["易方达蓝筹精选混合", "005827", "单位净值 2.5435"], flag=False, family="quote"),
+    ]
+    answers = [reading.decision for reading in decide_rules(records, threshold=0.9)]
+    by_family = evaluate(records, answers, by="family")
+    assert (by_family["screen"]["right"], by_family["screen"]["flagged_wrong"], by_family["screen"]["abstained"]) == (1, 1, 1)
+    assert by_family["quote"]["unflagged"] == 1 and by_family["quote"]["negatives"] == 1
+    by_degradation = evaluate(records, answers, by="degradation")
+    assert by_degradation["rot90"]["positives"] == 2 and by_degradation["photo"]["right"] == 1
+
+
+def test_calibration_rows_carry_the_decisions_confidence(tmp_path):
+    records = [_record([]), _record([], flag=False, family="list")]
+    rules = Extraction("005827", "1234.56", True, ("005827",), ("1234.56",))
+    readings = [
+        Reading(Confident("005827", "1234.56", True, {"fund_code": 0.99, "hold_share": 0.97}, False, "both"), rules, ()),
+        Reading(Confident("005827", "88.00", False, {"fund_code": 0.9, "hold_share": 0.2}, True, "ner"), rules, ()),
+    ]
+    out = tmp_path / "cal.jsonl"
+    calibration(records, readings, out)
+    first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert first["confidence"] == {"fund_code": 0.99, "hold_share": 0.97} and first["outcome"] == "right"
+    assert first["code_right"] and first["share_right"] and first["needs_review"] is False
+    assert first["decided_by"] == "both" and first["rules_candidates"] == {"fund_codes": ["005827"], "shares": ["1234.56"]}
+    assert second["outcome"] == "unflagged" and not second["positive"] and not second["code_right"]
+
+
+def test_the_full_decision_is_the_services_reading():
+    records = [
+        _record(["易方达蓝筹精选混合", "005827", "持有份额 1,234.56"]),
+        _record(["我的基金", "易方达蓝筹精选混合", "005827", "华夏成长混合", "000001"], flag=False, family="list"),
+    ]
+    for record in records:
+        record["width"], record["height"] = 300, 400
+    readings = decide_full(records, model=Path("ner_service/model"), threads=1, threshold=0.9)
+    assert [outcome(r, reading.decision) for r, reading in zip(records, readings)] == ["right", "unflagged"]
+    assert readings[0].decision.source in ("rules", "both") and readings[0].entities
