@@ -19,8 +19,8 @@ from ner_service.data import values as v
 from ner_service.data.pages import (
     Item,
     Page,
-    Row,
     Piece,
+    Row,
     _buttons,
     _cell,
     _columns,

@@ -1,8 +1,8 @@
 """The extraction bench's scoring: right, abstained and flagged wrong, from whatever the decision returns."""
 
 import json
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.extraction import calibration, decide_full, decide_rules, evaluate, outcome
 from ocr_service.types import Extraction

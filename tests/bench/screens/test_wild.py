@@ -5,10 +5,15 @@ import random
 import numpy as np
 import pytest
 
-from testkit.fonts import available_fonts
 from bench.screens.render import draw_wild
-from bench.screens.wild import FAMILIES, NEGATIVE_FAMILIES, code_style, generate_wild_page
+from bench.screens.wild import (
+    FAMILIES,
+    NEGATIVE_FAMILIES,
+    code_style,
+    generate_wild_page,
+)
 from ner_service.data.pages import page_lines
+from testkit.fonts import available_fonts
 
 
 def _spans(page, kind):
