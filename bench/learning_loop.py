@@ -136,12 +136,12 @@ async def run(args: argparse.Namespace) -> None:
                         reply = await service.correct(record["url"], record["fund_code"], record["hold_share"])
                         assert reply.status == 200, reply.body
                     corrected = count
-                    await learn(engine, work, count, args)
+                    await learn(engine, work, count, args, threshold=config.decision.threshold)
                     show(f"after {count} corrections", await stored_outcomes(engine, held + old))
                 await engine.dispose()
 
 
-async def learn(engine, work: Path, count: int, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+async def learn(engine, work: Path, count: int, args: argparse.Namespace, *, threshold: float) -> None:  # type: ignore[no-untyped-def]
     exported = work / f"fixes-{count}.jsonl"
     tally = await write_export(engine, exported)
     model = work / f"model-{count}"
@@ -151,7 +151,7 @@ async def learn(engine, work: Path, count: int, args: argparse.Namespace) -> Non
     await asyncio.to_thread(train.main, options)
     predictor = await asyncio.to_thread(NerPredictor.load, model, threads=args.threads, int8=True)
     batcher = NerBatcher(predictor, max_batch=16, max_wait_ms=5)
-    changed = await reprocess(engine, ner=NerReader(batcher, version=predictor.version))
+    changed = await reprocess(engine, ner=NerReader(batcher, version=predictor.version), threshold=threshold)
     await batcher.close()
     card = json.loads((model / train.CARD_FILE).read_text())
     print(f"\n{count} corrections: export {dict(tally)}; model {card['version']} ({card['steps']} steps in "
