@@ -31,7 +31,7 @@ import aiohttp
 from bench.extraction import load, ocr_set, to_lines
 from bench.screens.render import render_set
 from bench.screens.traditional import render_family
-from core.settings import REPO_ROOT
+from core.settings import REPO_ROOT, Settings
 from db import results
 from db.engine import transaction
 from ner_service import train
@@ -108,15 +108,21 @@ def show(title: str, table: dict[str, Counter[str]]) -> None:
         print(f"  {name:28}{n:6d}{100 * c['right'] / n:8.1f}%{100 * c['abstained'] / n:10.1f}%{100 * c['flagged_wrong'] / n:14.1f}%")
 
 
+def fresh_database(work: Path) -> Settings:
+    """Settings of a new, migrated SQLite database under `work`, the shipped model on."""
+    (work / "loop.db").unlink(missing_ok=True)
+    url = f"sqlite+aiosqlite:///{work / 'loop.db'}"
+    config = config_for(url, NER__ENABLED="true", AUTH__API_KEYS__BACKOFFICE=API_KEY)
+    migrate(config)  # Alembic runs its own event loop: not on this one
+    return config
+
+
 async def run(args: argparse.Namespace) -> None:
     work = args.work
     pool = read_set(work / "pool", work / "pool.jsonl", lambda f: render_family(f, count=args.train, seed=31), args.instances)
     held = read_set(work / "held", work / "held.jsonl", lambda f: render_family(f, count=args.heldout, seed=32), args.instances)
     old = read_set(work / "old", work / "old.jsonl", lambda f: render_set(f, count=args.old, seed=2), args.instances)
-    url = f"sqlite+aiosqlite:///{work / 'loop.db'}"
-    (work / "loop.db").unlink(missing_ok=True)
-    config = config_for(url, NER__ENABLED="true", CACHE__SIZE="0", AUTH__API_KEYS__BACKOFFICE=API_KEY)
-    migrate(config)
+    config = await asyncio.to_thread(fresh_database, work)
     with image_host() as host:
         for i, record in enumerate(pool + held + old):
             record["url"] = host.put(f"{i:05d}.jpg", record["image"], "image/jpeg")
