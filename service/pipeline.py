@@ -126,7 +126,6 @@ class ScreenshotService:
         self._metrics.download_seconds.observe(time.perf_counter() - started)
         ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
         reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold), "NER")
-        decided = reading.decision
         now = utcnow()
         new = results.NewResult(
             url=url,
@@ -137,15 +136,8 @@ class ScreenshotService:
             image_width=ocr.width,
             image_height=ocr.height,
             ocr_lines=[line_json(line) for line in ocr.lines],
-            entities=reading.entities_json,
-            findings=reading.findings,
-            flag=decided.flag,
-            fund_code=decided.fund_code,
-            hold_share=decided.hold_share,
-            confidence=decided.confidence,
-            needs_review=decided.needs_review,
+            **reading.stored(self._ner.version if self._ner is not None else None),
             ocr_model=self._ocr.version,
-            ner_model=self._ner.version if self._ner is not None else None,
             ocr_seconds=ocr.seconds,
             created_at=now,
             updated_at=now,

@@ -47,6 +47,21 @@ class Reading:
     def entities_json(self) -> list[dict[str, Any]]:
         return [asdict(entity) for entity in self.entities]
 
+    def stored(self, ner_model: str | None) -> dict[str, Any]:
+        """The columns of a row that hold this reading (its OCR answer): what the pipeline inserts and
+        `reprocess` replaces."""
+        decided = self.decision
+        return {
+            "flag": decided.flag,
+            "fund_code": decided.fund_code,
+            "hold_share": decided.hold_share,
+            "confidence": decided.confidence,
+            "needs_review": decided.needs_review,
+            "entities": self.entities_json,
+            "findings": self.findings,
+            "ner_model": ner_model,
+        }
+
 
 async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float) -> Reading:
     """Apply the rules to the page's lines and, when `ner` is given, the model to its text; then decide."""

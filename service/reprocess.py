@@ -32,28 +32,11 @@ async def reprocess(
     for row in rows:
         reading = await read_page(stored_page(row), ner, threshold=threshold)
         tally[change_of(row, reading)] += 1
-        entities = reading.entities_json
-        model = ner.version if ner is not None else None
-        decided = reading.decision
-        same = (decided.flag, decided.fund_code, decided.hold_share, decided.confidence, entities, reading.findings, model) == (
-            row.flag, row.fund_code, row.hold_share, row.confidence, row.entities, row.findings, row.ner_model,
-        )  # fmt: skip
-        if same:
+        stored = reading.stored(ner.version if ner is not None else None)
+        if stored == {column: getattr(row, column) for column in stored}:
             continue
         async with transaction(engine, write=True) as conn:
-            await results.set_decision(
-                conn,
-                result_id=row.id,
-                flag=decided.flag,
-                fund_code=decided.fund_code,
-                hold_share=decided.hold_share,
-                confidence=decided.confidence,
-                needs_review=decided.needs_review,
-                entities=entities,
-                findings=reading.findings,
-                ner_model=model,
-                at=utcnow(),
-            )
+            await results.set_decision(conn, result_id=row.id, **stored, at=utcnow())
     return tally
 
 
