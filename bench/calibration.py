@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.extraction import load, to_lines
+from bench.extraction import load, texts, to_page
 from core.settings import load_settings
 from ocr_service.extract import extract
 from ocr_service.types import Extraction
@@ -56,7 +56,7 @@ def score(records: Sequence[dict], found: Sequence[list], *, rules: bool = True)
     """Each page decided at any threshold; `rules=False`: from the model's entities alone."""
     scored = []
     for record, entities in zip(records, found):
-        lines = to_lines(record)
+        lines = to_page(record).lines
         extraction = extract(lines) if rules else Extraction("", "", False)
         decision = decide(extraction, entities, lines, threshold=ANY, orientation_unsure=record.get("orientation_unsure", False))
         answer = (decision.fund_code, decision.hold_share) if decision.flag else None
@@ -73,7 +73,7 @@ def entities(records: Sequence[dict], model: Path | None) -> list[list]:
     from ner_service.predict import NerPredictor
 
     predictor = NerPredictor.load(model, threads=1, int8=load_settings().ner.int8)
-    texts = ["\n".join(line[0] for line in record["lines"]) for record in records]
+    texts = ["\n".join(texts(record)) for record in records]
     return [entities for start in range(0, len(texts), 16) for entities in predictor.predict(texts[start : start + 16])]
 
 

@@ -35,8 +35,8 @@ from tqdm import tqdm
 from bench.owner_rules import owner_extract
 from bench.screens.render import SETS, render_set, render_wild_set
 from core.settings import load_settings
-from ocr_service.types import OcrLine, OcrResult
-from service.reading import Reading, read_page
+from ocr_service.types import OcrResult
+from service.reading import Reading, line_json, lines_of, read_page
 
 GROUPS = ("family", "degradation", "code_style")
 
@@ -54,9 +54,7 @@ def ocr_set(folder: Path, cache: Path, *, instances: int, threads: int) -> None:
         futures = [pool.submit((folder / r["path"]).read_bytes()) for r in records]
         with partial.open("a", encoding="utf-8") as sink:
             for record, future in tqdm(zip(records, futures), total=len(records), desc="OCR", unit="img"):
-                result = future.result()
-                lines = [[line.text, line.confidence, line.box] for line in result.lines]
-                sink.write(json.dumps({**record, "lines": lines, "seconds": result.seconds}, ensure_ascii=False) + "\n")
+                sink.write(json.dumps({**record, **page_json(future.result())}, ensure_ascii=False) + "\n")
         partial.rename(cache)
 
 
@@ -64,8 +62,20 @@ def load(cache: Path) -> list[dict]:
     return [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
 
 
-def to_lines(record: dict) -> list[OcrLine]:
-    return [OcrLine(text, confidence, tuple(tuple(p) for p in box)) for text, confidence, box in record["lines"]]
+def page_json(page: OcrResult) -> dict[str, Any]:
+    """What the cache keeps of a read page: its lines as the database keeps them, and how it was turned."""
+    kept = dataclasses.asdict(page)
+    return {**kept, "lines": [line_json(line) for line in page.lines]}
+
+
+def to_page(record: dict) -> OcrResult:
+    """The page as the OCR read it, from its cache record."""
+    kept = {f.name: record[f.name] for f in dataclasses.fields(OcrResult) if f.name in record}
+    return OcrResult(**{**kept, "lines": lines_of(record["lines"])})
+
+
+def texts(record: dict) -> list[str]:
+    return [line["text"] for line in record["lines"]]
 
 
 def correct(record: dict, answer: tuple[str, str, bool] | None) -> bool:
@@ -110,8 +120,7 @@ def decide_full(records: Sequence[dict], *, model: Path, threads: int, threshold
 
 
 async def _read_all(records: Sequence[dict], ner: Any, *, threshold: float) -> list[Reading]:
-    pages = [OcrResult(tuple(to_lines(r)), r.get("width", 0), r.get("height", 0)) for r in records]
-    return list(await asyncio.gather(*(read_page(page, ner, threshold=threshold) for page in pages)))
+    return list(await asyncio.gather(*(read_page(to_page(r), ner, threshold=threshold) for r in records)))
 
 
 def group(record: dict, by: str) -> str:
@@ -128,12 +137,12 @@ def evaluate(records: Sequence[dict], answers: Sequence[Any], *, by: str, show: 
         row[result] += 1
         row["pages"] += 1
         row["positives" if record["flag"] else "negatives"] += 1
-        row["owner"] += correct(record, owner_extract([line[0] for line in record["lines"]]))
+        row["owner"] += correct(record, owner_extract(texts(record)))
         if show and result not in ("right", "unflagged"):
             show -= 1
             truth = (record["fund_code"], record["hold_share"], record["flag"])
             print(f"{result} {record['path']} {record.get('family')}/{record.get('degradation')} truth={truth} got={answer}", file=sys.stderr)
-            print("   " + " / ".join(line[0] for line in record["lines"]), file=sys.stderr)
+            print("   " + " / ".join(texts(record)), file=sys.stderr)
     return table
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.extraction import load, ocr_set, to_lines
+from bench.extraction import load, ocr_set, to_page
 from bench.screens.render import render_set
 from bench.screens.traditional import render_family
 from core.settings import REPO_ROOT, Settings
@@ -57,7 +57,7 @@ class ReplayOcr:
 
     def __init__(self, records: list[dict], images: dict[str, bytes]) -> None:
         self._pages = {
-            hashlib.sha256(images[r["url"]]).hexdigest(): OcrResult(tuple(to_lines(r)), r.get("width", 0), r.get("height", 0))
+            hashlib.sha256(images[r["url"]]).hexdigest(): to_page(r)
             for r in records
         }
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.extraction import correct, load, ocr_set, to_lines
+from bench.extraction import correct, load, ocr_set, to_page
 from bench.screens.render import render_set
 from core.settings import load_settings
 from ner_service import bio
@@ -47,7 +47,7 @@ def labelled(record: dict) -> Sample:
     """The OCR text (lines joined by newlines) with entity labels carried over from the cells it read."""
     chars: list[str] = []
     labels: list[str] = []
-    for line in to_lines(record):
+    for line in to_page(record).lines:
         reference, reference_labels = "", []
         for cell in covered(line, record["cells"]):
             for text, kind in cell["spans"]:
@@ -67,7 +67,7 @@ def answers(records: Sequence[dict], samples: Sequence[Sample], predictor: NerPr
     threshold = load_settings().decision.threshold
     table: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for record, entities in zip(records, found):
-        lines = to_lines(record)
+        lines = to_page(record).lines
         rules = extract(lines)
         decided = decide(rules, entities, lines, threshold=threshold)
         row = table["positives exactly right" if record["flag"] else "negatives left unflagged"]

@@ -34,6 +34,8 @@ _OPENING = re.compile(r"[(（\[【]\s*$")
 # `可用` alone means cash when it stands among account figures (`总资产 可用 可取`).
 _BARE_AVAILABLE = "可用"
 _SUMMARY_KINDS = ("money", "profit", "rate")
+_NAMED_OTHER = ("other_share", "money", "price", "profit", "rate", "date", "id", "other")
+_SIX_DIGITS = re.compile(r"(?<!\d)\d{6}(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +92,10 @@ def extract(lines: Sequence[OcrLine]) -> Extraction:
     decided = available or ([] if "available" in unpaired else _unique([s.value for s in shares if s.label == "held"]))
     found = _unique([c.value for c in codes])
     candidates = tuple(codes + shares)
+    others = tuple(_unique(_others(grid, pairs)))
     if len(found) == 1 and len(decided) == 1:
-        return Extraction(found[0], decided[0], True, tuple(found), tuple(decided), candidates, unpaired)
-    return Extraction("", "", False, tuple(found), tuple(decided), candidates, unpaired)
+        return Extraction(found[0], decided[0], True, tuple(found), tuple(decided), candidates, unpaired, others)
+    return Extraction("", "", False, tuple(found), tuple(decided), candidates, unpaired, others)
 
 
 def _cells(line: OcrLine) -> list[_Cell]:
@@ -242,6 +245,14 @@ def _free_codes(cell: _Cell) -> list[Candidate]:
         )
         found.append(Candidate(m.group(), "fund_code", pairing, None, cell.line.confidence, cell.box))
     return found
+
+
+def _others(grid: list[list[_Cell]], pairs: list[_Pair]) -> list[str]:
+    """Figures the page itself names as something else than the fund's code or share: values of other labels
+    (`市值 12,890.40`, `冻结份额 800`, `邀请码 500515`) and six digits beside words such as 验证码 or 邮编."""
+    named = [v for p in pairs if p.kind in _NAMED_OTHER if (v := normalise_share(p.source.value))]
+    beside = [m.group() for row in grid for c in row if NOT_CODE.search(to_halfwidth(c.line.text)) for m in _SIX_DIGITS.finditer(c.text)]
+    return named + beside
 
 
 def _unique(items: list[str]) -> list[str]:

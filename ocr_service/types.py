@@ -134,7 +134,9 @@ class Extraction:
     `fund_codes` and `shares` are the distinct values found (shares of the winning kind: available over
     held); `candidates` every value found with its evidence, for scoring how sure the answer is; `unpaired`
     the share label kinds on the page that no value was paired with (an available label without its
-    figure makes the held figure no answer).
+    figure makes the held figure no answer); `others` the figures the page itself names as something else
+    than the fund's code or share (a market value, a price, a profit, a frozen share, an invitation code,
+    six digits after 验证码): what another reader of the page may not take for either.
     """
 
     fund_code: str
@@ -144,3 +146,4 @@ class Extraction:
     shares: tuple[str, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     unpaired: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()

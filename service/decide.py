@@ -8,7 +8,9 @@ Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
 - The model's value: the one value its entities agree on, each widened to the whole figure it was cut
   from (FUND_CODE normalised to six digits, look-alike letters read as digits, e.g. O -> 0;
   AVAILABLE_SHARE and HOLD_SHARE each as a plain figure above zero that is no code on the page),
-  trusted `MODEL_TRUST` scaled by the OCR confidence of its line.
+  trusted `MODEL_TRUST` scaled by the OCR confidence of its line. A value the page itself names as
+  something else (`Extraction.others`: a market value, cost or frozen share beside its label, six digits
+  after 验证码) is no reading of the field, whatever the model tagged, unless the rules found it too.
 - Shares are combined per kind (available with AVAILABLE_SHARE, held with HOLD_SHARE); the available
   figure wins when either side found one; a disagreement on either kind blocks the answer.
 - Combined:
@@ -86,11 +88,12 @@ def decide(
     entities = [_whole(e, text) for e in entities if text[e.start : e.end] == e.text]
     trust = _line_trust(lines)
     codes = support(extraction, "fund_code")
-    code = _combine(codes, _model(entities, ("FUND_CODE",), _code, trust))
+    code = _combine(codes, _model(entities, ("FUND_CODE",), _code, trust, named_other=set(extraction.others) - set(codes.strengths)))
     codes_seen = set(extraction.fund_codes) | {v for e in entities if e.type == "FUND_CODE" if (v := _code(e.text))}
     held, available = (
-        _combine(support(extraction, "hold_share", label=kind), _model(entities, (tag,), lambda t: _share(t, codes_seen), trust))
+        _combine(rules, _model(entities, (tag,), lambda t: _share(t, codes_seen), trust, named_other=set(extraction.others) - set(rules.strengths)))
         for kind, tag in (("held", "HOLD_SHARE"), ("available", "AVAILABLE_SHARE"))
+        for rules in [support(extraction, "hold_share", label=kind)]
     )
     share = available if available.value or available.disagree else held
     reasons = [r for f in (code, share) if f.disagree or f.confidence < threshold for r in f.reasons]
@@ -129,8 +132,8 @@ def _combine(rules: Support, model: _Model) -> _FieldDecision:
     return _FieldDecision(None, min(rules.confidence, model.confidence) / 2, "both", (DISAGREE,), disagree=True)
 
 
-def _model(entities: Sequence[Entity], types: tuple[str, ...], normalise, trust) -> _Model:
-    tagged = [(e, normalise(e.text)) for e in entities if e.type in types]
+def _model(entities: Sequence[Entity], types: tuple[str, ...], normalise, trust, *, named_other: set[str]) -> _Model:
+    tagged = [(e, v) for e in entities if e.type in types if (v := normalise(e.text)) not in named_other]
     values = frozenset(v for _, v in tagged if v is not None)
     if len(values) != 1:
         return _Model(values, 0.0)

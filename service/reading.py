@@ -82,11 +82,15 @@ def line_json(line: OcrLine) -> dict[str, Any]:
 
 def stored_page(result: StoredResult) -> OcrResult:
     """The page as it was read when `result` was stored."""
-    lines = tuple(
+    return OcrResult(lines=lines_of(result.ocr_lines), width=result.image_width, height=result.image_height)
+
+
+def lines_of(kept: Sequence[dict[str, Any]]) -> tuple[OcrLine, ...]:
+    """Lines from what `line_json` made of them."""
+    return tuple(
         OcrLine(line["text"], line["confidence"], _quad(line["box"]), _quad(line["upright_box"]) if "upright_box" in line else None)
-        for line in result.ocr_lines
+        for line in kept
     )
-    return OcrResult(lines=lines, width=result.image_width, height=result.image_height)
 
 
 def _quad(points: list[list[int]]) -> Quad:

@@ -4,15 +4,24 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.extraction import calibration, decide_full, decide_rules, evaluate, outcome
-from ocr_service.types import Extraction
+from bench.extraction import (
+    calibration,
+    decide_full,
+    decide_rules,
+    evaluate,
+    outcome,
+    page_json,
+    to_page,
+)
+from ocr_service.types import Extraction, OcrLine, OcrResult
 from service.reading import Reading
 
 
 def _record(lines, *, code="005827", share="1234.56", flag=True, family="screen", degradation="photo"):
-    rows = [[text, 0.99, [[0, 40 * i], [300, 40 * i], [300, 40 * i + 30], [0, 40 * i + 30]]] for i, text in enumerate(lines)]
+    rows = [{"text": text, "confidence": 0.99, "box": [[0, 40 * i], [300, 40 * i], [300, 40 * i + 30], [0, 40 * i + 30]]} for i, text in enumerate(lines)]
     return {"path": f"{family}.jpg", "layout": family, "family": family, "degradation": degradation,
-            "fund_code": code if flag else "", "hold_share": share if flag else "", "flag": flag, "lines": rows}
+            "fund_code": code if flag else "", "hold_share": share if flag else "", "flag": flag, "lines": rows,
+            "width": 300, "height": 40 * len(lines)}
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,14 @@ def test_outcomes_on_positives_and_negatives():
     assert outcome(positive, Extraction("", "", False)) == "abstained"
     assert outcome(negative, Extraction("005827", "005669", True)) == "flagged"
     assert outcome(negative, Confident("", "", False, {}, True, "rules")) == "unflagged"
+
+
+def test_the_cache_keeps_the_page_as_the_service_reads_it():
+    """Upright boxes and the orientation verdict: the rules place a turned page's lines by them."""
+    turned = OcrLine("持有份额 1,234.56", 0.97, ((300, 0), (330, 0), (330, 200), (300, 200)), ((0, 0), (200, 0), (200, 30), (0, 30)))
+    page = OcrResult((turned,), width=400, height=300, seconds=0.5, rotation=90, orientation_unsure=True, tilt=1.5)
+    cached = json.loads(json.dumps({"path": "0.jpg", **page_json(page)}))
+    assert to_page(cached) == page
 
 
 def test_the_rules_are_scored_on_the_cached_lines():

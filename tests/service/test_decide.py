@@ -1,5 +1,7 @@
 """The rules-and-model policy on hand-made OCR lines (one line a row) and entities pointing into their text."""
 
+import re
+
 import pytest
 
 from ner_service.types import Entity
@@ -43,13 +45,13 @@ def test_clear_rules_flag_alone_when_the_model_tags_nothing():
 @pytest.mark.parametrize(
     "spans",
     [
-        (("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "800")),  # another share
-        (("FUND_CODE", "005827"), ("HOLD_SHARE", "800")),  # the model takes the frozen figure for the held one
-        (("FUND_CODE", "100032"), ("AVAILABLE_SHARE", "8,000.00")),  # the model takes the post code for the code
+        (("FUND_CODE", "005827"), ("AVAILABLE_SHARE", "9,000.00")),  # the model takes the held figure for the available one
+        (("FUND_CODE", "005827"), ("HOLD_SHARE", "8,000.00")),  # the available figure for the held one
+        (("FUND_CODE", "0O5828"), ("AVAILABLE_SHARE", "8,000.00")),  # a related fund's code, read with a look-alike
     ],
 )
 def test_rules_and_model_disagreeing_never_flag_whatever_the_threshold(spans):
-    page = lines(CARD[0], "持有份额 9,000.00", CARD[1], "冻结份额 800", "邮编 100032")
+    page = lines(CARD[0], "持有份额 9,000.00", CARD[1], "冻结份额 800", "相关基金 0O5828")
     found = run(page, tag(page, *spans), threshold=0.01)
     assert (found.flag, found.fund_code, found.hold_share, found.reasons) == (False, "", "", ("rules_model_disagree",))
 
@@ -136,3 +138,26 @@ def test_nothing_found_is_no_answer_with_reasons_and_stray_entities_are_ignored(
     assert run([], []) == Decision("", "", False, "rules", {"fund_code": 0.0, "hold_share": 0.0}, ("no_code", "no_share_label"))
     stray = [Entity("FUND_CODE", "000001", 0, 6), Entity("HOLD_SHARE", "1.00", 7, 11)]
     assert run(lines("another text entirely"), stray).reasons == ("no_code", "no_share_label")
+
+
+@pytest.mark.parametrize("other", ["持仓市值 12,890.40", "累计收益 1,024.33", "可用资金 15,817.43", "成本价 1.7003", "冻结份额 800"])
+def test_a_figure_the_page_names_as_no_share_is_no_rival_to_the_rules(other):
+    page = lines(CARD[0], other, CARD[1])
+    figure = other.split()[1]
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("AVAILABLE_SHARE", figure)))
+    assert (found.fund_code, found.hold_share, found.flag, found.reasons) == ("005827", "8000.00", True, ())
+
+
+@pytest.mark.parametrize("other", ["验证码 230216", "您的动态码：343160", "【招商银行】您的验证码为228868，5分钟内有效。", "邀请码 500515"])
+def test_six_digits_the_page_names_as_no_code_are_no_rival_to_the_rules(other):
+    page = lines(CARD[0], other, CARD[1])
+    digits = re.search(r"\d{6}", other).group()
+    found = run(page, tag(page, ("FUND_CODE", digits), ("AVAILABLE_SHARE", "8,000.00")))
+    assert (found.fund_code, found.hold_share, found.flag, found.reasons) == ("005827", "8000.00", True, ())
+
+
+def test_a_figure_labelled_no_share_is_still_the_answer_where_the_rules_pair_it_with_a_share_label():
+    # A money-market fund: one share is worth one yuan, so the held share and the market value are one figure.
+    page = lines(CARD[0], "持有份额 8,000.00", "持仓市值 8,000.00")
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("HOLD_SHARE", "8,000.00")))
+    assert (found.hold_share, found.flag, found.source) == ("8000.00", True, "both")
