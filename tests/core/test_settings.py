@@ -67,6 +67,10 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_DOWNLOAD__MAX_REDIRECTS": "50"}, "download.max_redirects"),
         ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
         ({"FUNDOCR_OCR__MAX_SIDE": "1000"}, "ocr.max_side"),
+        ({"FUNDOCR_OCR__BACKEND": "onnxruntime"}, "ocr.backend"),
+        ({"FUNDOCR_OCR__OPENVINO_PRECISION": "int8"}, "ocr.openvino_precision"),
+        ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "200"}, "ocr.line_min_width"),
+        ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "0"}, "ocr.line_min_width"),
         ({"FUNDOCR_DECISION__THRESHOLD": "0"}, "decision.threshold"),
         ({"FUNDOCR_DECISION__THRESHOLD": "1.5"}, "decision.threshold"),
         ({"FUNDOCR_AUTH__API_KEYS__OPS": "short"}, "auth.api_keys.ops"),
@@ -88,6 +92,20 @@ def test_max_side_the_detector_cannot_take_is_refused(max_side: int) -> None:
 @pytest.mark.parametrize("max_side", [64, 1280])
 def test_max_side_on_the_detector_stride_is_accepted(max_side: int) -> None:
     assert load_settings(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)}).ocr.max_side == max_side
+
+
+def test_the_engine_options_carry_every_ocr_lever() -> None:
+    ocr = load_settings(
+        None,
+        {"FUNDOCR_OCR__BACKEND": "paddle", "FUNDOCR_OCR__MAX_SIDE": "1024", "FUNDOCR_OCR__LINE_MIN_WIDTH": "320"},
+    ).ocr
+    assert ocr.engine == {
+        "max_side": 1024,
+        "max_pixels": ocr.max_pixels,
+        "backend": "paddle",
+        "precision": ocr.openvino_precision,
+        "line_min_width": 320,
+    }
 
 
 def test_a_bad_file_names_the_key(tmp_path: Path) -> None:
