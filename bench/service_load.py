@@ -453,9 +453,12 @@ def run_baseline(store: Store, work: Workload) -> Measurement:
 
 
 async def measure_hub(base: str, pid: int, images: dict[str, str], concurrency: int, workers: int) -> HubMeasurement:
-    """The load with `GET /` sampled and RSS read, as `measure` does for the service."""
+    """The load with `GET /` sampled and RSS read, as `measure` does for the service, after two untimed
+    requests per worker: the module does not warm its models up, and a model's first runs are slow."""
     timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
+        first = next(iter(images))
+        await send_hub(http, base, {f"{first}#{i}": images[first] for i in range(2 * workers)}, workers)
         probe = RssProbe(pid, len(images))
         stop = asyncio.Event()
         health = asyncio.create_task(sample_health(base, stop, "/"))
