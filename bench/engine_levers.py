@@ -25,13 +25,17 @@ import cv2
 
 from ocr_service.hub_module.chinese_ocr_db_crnn_mobile.pipeline import OcrPipeline
 
-# The stock engine first (what the module ran before issue 16), then one lever more per row.
+# The stock engine first (what the module ran before issue 16), then one lever per row, kept or not.
+STOCK = {"backend": "paddle", "max_side": 1280, "line_min_width": 320}
+OPENVINO = {**STOCK, "backend": "openvino", "detector_precision": "f32", "recogniser_precision": "f32"}
+BF16 = {**OPENVINO, "detector_precision": "bf16", "recogniser_precision": "bf16"}
 LEVERS: list[tuple[str, dict[str, Any]]] = [
-    ("stock: paddle, canvas 1280", {"backend": "paddle", "max_side": 1280}),
-    ("openvino f32", {"backend": "openvino", "precision": "f32", "max_side": 1280}),
-    ("openvino bf16", {"backend": "openvino", "precision": "bf16", "max_side": 1280}),
-    ("+ canvas 1024", {"backend": "openvino", "precision": "bf16", "max_side": 1024}),
-    ("+ lines padded from 160 px", {"backend": "openvino", "precision": "bf16", "max_side": 1024, "line_min_width": 160}),
+    ("stock: paddle, canvas 1280", STOCK),
+    ("openvino f32", OPENVINO),
+    ("openvino, bf16 detector", {**OPENVINO, "detector_precision": "bf16"}),
+    ("openvino, bf16 everywhere", BF16),
+    ("bf16 everywhere, canvas 1024", {**BF16, "max_side": 1024}),
+    ("bf16, canvas 1024, lines from 160", {**BF16, "max_side": 1024, "line_min_width": 160}),
 ]
 
 

@@ -528,7 +528,8 @@ def run(options: argparse.Namespace, command: str = "") -> Report:
             skip_baseline = options.skip_baseline or options.versus_hubserving
             baseline = None if skip_baseline else run_baseline(store, work)
     ocr = config.ocr
-    engines = f"{ocr.instances} x {ocr.threads_per_instance}, {ocr.backend} ({ocr.openvino_precision} on openvino), "
+    engines = f"{ocr.instances} x {ocr.threads_per_instance}, {ocr.backend} "
+    engines += f"(openvino: detector {ocr.detector_precision}, recogniser {ocr.recogniser_precision}), "
     engines += f"canvas {ocr.max_side}, lines from {ocr.line_min_width} px"
     return Report(
         command, cpus, load_average, options.count, options.concurrency, engines, service, raw, baseline, hubserving

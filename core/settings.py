@@ -25,11 +25,13 @@ DETECTOR_STRIDE = 32  # the text detector's output stride: canvas sides are mult
 # Line strips go to the recogniser padded to a multiple of this width, from LINE_MIN_WIDTH up to
 # LINE_MAX_WIDTH (wider lines are squeezed): a few shapes, each compiled once.
 LINE_STEP, LINE_MAX_WIDTH = 160, 1600
-LINE_MIN_WIDTH = 160  # PP-OCR pads to 320; narrower costs short lines less (docs/benchmarks.md, issue 16)
+LINE_MIN_WIDTH = 320  # PP-OCR's; 160 is faster but lowers short lines' confidence (docs/benchmarks.md, issue 16)
 OcrBackend = Literal["paddle", "openvino"]  # what runs the OCR models (the same Paddle model files)
 OcrPrecision = Literal["f32", "bf16"]  # OpenVINO's; Paddle Inference runs in f32
-BACKEND: OcrBackend = "openvino"  # chosen by the numbers in docs/benchmarks.md (issue 16)
-PRECISION: OcrPrecision = "bf16"
+# Chosen by the numbers in docs/benchmarks.md (issue 16): bf16 in the recogniser changes what lines read.
+BACKEND: OcrBackend = "openvino"
+DETECTOR_PRECISION: OcrPrecision = "bf16"
+RECOGNISER_PRECISION: OcrPrecision = "f32"
 
 
 def max_side_problem(max_side: int) -> str | None:
@@ -151,7 +153,8 @@ class OcrSettings:
     max_side: int = MAX_SIDE
     max_pixels: int = MAX_PIXELS
     backend: OcrBackend = BACKEND
-    openvino_precision: OcrPrecision = PRECISION
+    detector_precision: OcrPrecision = DETECTOR_PRECISION
+    recogniser_precision: OcrPrecision = RECOGNISER_PRECISION
     line_min_width: int = LINE_MIN_WIDTH
 
     def __post_init__(self) -> None:
@@ -172,7 +175,8 @@ class OcrSettings:
             "max_side": self.max_side,
             "max_pixels": self.max_pixels,
             "backend": self.backend,
-            "precision": self.openvino_precision,
+            "detector_precision": self.detector_precision,
+            "recogniser_precision": self.recogniser_precision,
             "line_min_width": self.line_min_width,
         }
 

@@ -8,10 +8,11 @@ import numpy as np
 
 from core.settings import (
     BACKEND,
+    DETECTOR_PRECISION,
     LINE_MIN_WIDTH,
     MAX_PIXELS,
     MAX_SIDE,
-    PRECISION,
+    RECOGNISER_PRECISION,
     OcrBackend,
     OcrPrecision,
 )
@@ -35,13 +36,19 @@ class OcrEngine:
         max_pixels: int = MAX_PIXELS,
         max_side: int = MAX_SIDE,
         backend: OcrBackend = BACKEND,
-        precision: OcrPrecision = PRECISION,
+        detector_precision: OcrPrecision = DETECTOR_PRECISION,
+        recogniser_precision: OcrPrecision = RECOGNISER_PRECISION,
         line_min_width: int = LINE_MIN_WIDTH,
         box_thresh: float = 0.5,
         text_thresh: float = 0.5,
     ) -> None:
         self._pipeline = OcrPipeline(
-            threads=threads, max_side=max_side, backend=backend, precision=precision, line_min_width=line_min_width
+            threads=threads,
+            max_side=max_side,
+            backend=backend,
+            detector_precision=detector_precision,
+            recogniser_precision=recogniser_precision,
+            line_min_width=line_min_width,
         )
         self._max_pixels = max_pixels
         self._box_thresh = box_thresh

@@ -79,7 +79,7 @@ def test_versus_hubserving_loads_both_servers_with_the_same_screenshots(versus: 
 def test_versus_hubserving_reads_the_memory_of_every_hubserving_process(versus: Report) -> None:
     hub = versus.hubserving
     assert hub is not None
-    assert [row.label for row in hub.rss][0] == "process"
+    assert hub.rss[0].label == "process"
     assert len(hub.rss) >= 3  # gunicorn's master and its two workers
     assert all(row.warm > 0 and row.peak >= row.warm for row in hub.rss)
 

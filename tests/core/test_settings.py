@@ -68,7 +68,8 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
         ({"FUNDOCR_OCR__MAX_SIDE": "1000"}, "ocr.max_side"),
         ({"FUNDOCR_OCR__BACKEND": "onnxruntime"}, "ocr.backend"),
-        ({"FUNDOCR_OCR__OPENVINO_PRECISION": "int8"}, "ocr.openvino_precision"),
+        ({"FUNDOCR_OCR__DETECTOR_PRECISION": "int8"}, "ocr.detector_precision"),
+        ({"FUNDOCR_OCR__RECOGNISER_PRECISION": "f16"}, "ocr.recogniser_precision"),
         ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "200"}, "ocr.line_min_width"),
         ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "0"}, "ocr.line_min_width"),
         ({"FUNDOCR_DECISION__THRESHOLD": "0"}, "decision.threshold"),
@@ -103,7 +104,8 @@ def test_the_engine_options_carry_every_ocr_lever() -> None:
         "max_side": 1024,
         "max_pixels": ocr.max_pixels,
         "backend": "paddle",
-        "precision": ocr.openvino_precision,
+        "detector_precision": ocr.detector_precision,
+        "recogniser_precision": ocr.recogniser_precision,
         "line_min_width": 320,
     }
 

@@ -20,11 +20,12 @@ EXPECTED = [text.replace(" ", "") for _, _, text in HOLDINGS]
 @pytest.fixture(scope="module")
 def pipelines() -> dict[str, OcrPipeline]:
     return {
-        name: OcrPipeline(backend=backend, precision=precision)
-        for name, backend, precision in [
-            ("paddle", "paddle", "f32"),
-            ("openvino f32", "openvino", "f32"),
-            ("openvino bf16", "openvino", "bf16"),
+        name: OcrPipeline(backend=backend, detector_precision=detector, recogniser_precision=recogniser)
+        for name, backend, detector, recogniser in [
+            ("paddle", "paddle", "f32", "f32"),
+            ("openvino f32", "openvino", "f32", "f32"),
+            ("openvino bf16", "openvino", "bf16", "bf16"),
+            ("openvino bf16 detector", "openvino", "bf16", "f32"),
         ]
     }
 
@@ -33,16 +34,18 @@ def lines(pipeline: OcrPipeline, image: np.ndarray) -> list[str]:
     return [line.text for line in pipeline(image).lines]
 
 
+@pytest.mark.parametrize(("engine", "pixels", "confidence"), [("openvino f32", 2, 1e-3), ("openvino bf16 detector", 3, 0.02)])
 @pytest.mark.parametrize("name", IMAGES)
-def test_openvino_in_f32_reads_what_paddle_reads(pipelines, name: str) -> None:
+def test_openvino_reads_what_paddle_reads(pipelines, name: str, engine: str, pixels: int, confidence: float) -> None:
+    """f32 computes what Paddle computes; the default (bf16 detector) moves box corners by a pixel or two."""
     image = cv2.imread(str(PEERS / name), cv2.IMREAD_COLOR)
     paddle = pipelines["paddle"](image)
-    openvino = pipelines["openvino f32"](image)
+    openvino = pipelines[engine](image)
     assert [line.text for line in openvino.lines] == [line.text for line in paddle.lines]
     assert openvino.rotation == paddle.rotation
     for ours, theirs in zip(openvino.lines, paddle.lines, strict=True):
-        assert np.abs(ours.box - theirs.box).max() <= 2  # pixels
-        assert abs(ours.confidence - theirs.confidence) < 1e-3
+        assert np.abs(ours.box - theirs.box).max() <= pixels
+        assert abs(ours.confidence - theirs.confidence) < confidence
 
 
 def test_every_backend_reads_the_drawn_holdings_page(pipelines, holdings_png) -> None:
@@ -53,10 +56,10 @@ def test_every_backend_reads_the_drawn_holdings_page(pipelines, holdings_png) ->
         assert name.split()[0] in pipeline.version
 
 
-def test_bf16_reads_a_turned_page_upright(pipelines, page) -> None:
+def test_the_bf16_detector_reads_a_turned_page_upright(pipelines, page) -> None:
     drawn, _ = page(HOLDINGS)
     image = cv2.imdecode(np.frombuffer(encode(drawn.rotate(180)), np.uint8), cv2.IMREAD_COLOR)
-    result = pipelines["openvino bf16"](image)
+    result = pipelines["openvino bf16 detector"](image)
     assert result.rotation == 180
     assert [line.text.replace(" ", "") for line in result.lines] == EXPECTED
 

@@ -17,9 +17,10 @@ from paddlehub.module.module import moduleinfo, serving
 
 from core.settings import (
     BACKEND,
+    DETECTOR_PRECISION,
     LINE_MIN_WIDTH,
     MAX_SIDE,
-    PRECISION,
+    RECOGNISER_PRECISION,
     OcrBackend,
     OcrPrecision,
 )
@@ -40,19 +41,25 @@ disable_usage_report()
 )
 class ChineseOcrDbCrnnMobile:
     """Keyword arguments to `hub.Module(...)` (or `init_args` in a `hub serving` config) reach `__init__`:
-    CPU threads, the detector's long side, the backend that runs the models, OpenVINO's precision and the
-    narrowest line strip (the settings of the same names in config.yaml's `ocr` section)."""
+    CPU threads, the detector's long side, the backend that runs the models, OpenVINO's precision for the
+    detector and for the line models, and the narrowest line strip (the settings of the same names in config.yaml's `ocr` section)."""
 
     def __init__(
         self,
         threads: int = 1,
         max_side: int = MAX_SIDE,
         backend: OcrBackend = BACKEND,
-        precision: OcrPrecision = PRECISION,
+        detector_precision: OcrPrecision = DETECTOR_PRECISION,
+        recogniser_precision: OcrPrecision = RECOGNISER_PRECISION,
         line_min_width: int = LINE_MIN_WIDTH,
     ) -> None:
         self.pipeline = OcrPipeline(
-            threads=threads, max_side=max_side, backend=backend, precision=precision, line_min_width=line_min_width
+            threads=threads,
+            max_side=max_side,
+            backend=backend,
+            detector_precision=detector_precision,
+            recogniser_precision=recogniser_precision,
+            line_min_width=line_min_width,
         )
 
     @serving

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.settings import BACKEND, LINE_MIN_WIDTH, MAX_SIDE, PRECISION
+from core.settings import (
+    BACKEND,
+    DETECTOR_PRECISION,
+    LINE_MIN_WIDTH,
+    MAX_SIDE,
+    RECOGNISER_PRECISION,
+)
 
 from . import deskew, detect, orient, recognise
 from .classify import Classifier
@@ -53,24 +59,29 @@ class OcrPipeline:
         threads: int = 1,
         max_side: int = MAX_SIDE,
         backend: Backend = BACKEND,
-        precision: Precision = PRECISION,
+        detector_precision: Precision = DETECTOR_PRECISION,
+        recogniser_precision: Precision = RECOGNISER_PRECISION,
         line_min_width: int = LINE_MIN_WIDTH,
     ) -> None:
         # The Detector checks too, but only after its model is loaded: a bad size should fail at once.
         detect.check_max_side(max_side)
         files = locate_models()
-        self.version = f"{files.version} on {backend}" + (f" {precision}" if backend == "openvino" else "")
+        self.version = f"{files.version} on {backend}"
+        if backend == "openvino":
+            self.version += f" {detector_precision}/{recogniser_precision}"
 
-        def predictor(model_dir, shape_cache):
+        def predictor(model_dir, shape_cache, precision):
             return load_predictor(
                 model_dir, backend=backend, precision=precision, threads=threads, shape_cache=shape_cache
             )
 
         # Each predictor caches kernels for exactly as many input shapes as its stage produces.
-        self._detector = Detector(predictor(files.det, detect.SHAPES), max_side=max_side)
-        self._classifier = Classifier(predictor(files.cls, 1))
+        self._detector = Detector(predictor(files.det, detect.SHAPES, detector_precision), max_side=max_side)
+        self._classifier = Classifier(predictor(files.cls, 1, recogniser_precision))
         self._recogniser = Recogniser(
-            predictor(files.rec, recognise.shape_count(line_min_width)), files.keys, min_width=line_min_width
+            predictor(files.rec, recognise.shape_count(line_min_width), recogniser_precision),
+            files.keys,
+            min_width=line_min_width,
         )
 
     def __call__(
