@@ -10,10 +10,11 @@ One run renders `count` screenshots and serves them from 127.0.0.1, counting dow
   times; 50 requests at once for one new URL (downloads, OCR runs from /metrics, rows in the database);
 - raw engine: the EnginePool alone (instances x threads as configured) on the same images, every engine busy;
 - baseline: bench/owner_service.py under the same load.
-With `--versus-hubserving`, instead of the raw engine and the baseline: first PaddleHub Serving
+With `--versus-hubserving`, instead of the raw engine and the baseline: PaddleHub Serving
 (`hub serving start`, gunicorn with `--hub-workers` processes) running our PaddleHub module on the stock
-engine (REFERENCE_ENGINE: Paddle Inference, the 1280 canvas, lines padded from 320 px, 1 thread), the same
-screenshots POSTed as base64 at the same concurrency while `GET /` is sampled; then the service as above;
+engine (REFERENCE_ENGINE: Paddle Inference, the 1280 canvas, lines padded from 320 px, 1 thread) beside
+the service, both started; `--chunk` screenshots at a time to one (POSTed as base64 to PaddleHub Serving,
+as URLs to the service) then to the other at the same concurrency, `GET /` or /health sampled meanwhile;
 both tables and the ratio of their images/s.
 Prints numbers only; timings are not checked.
 """
@@ -405,25 +406,44 @@ async def single_flight(http: aiohttp.ClientSession, target: Target, url: str, i
     return SingleFlight(statuses, images.downloads(url) - downloads, runs, target.count_rows(url))
 
 
+def session() -> aiohttp.ClientSession:
+    timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
+    return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0))
+
+
 async def measure(target: Target, work: Workload) -> Measurement:
     """Load with /health sampling and RSS, then the cache rounds, then single-flight, on one running server."""
-    urls, images = list(work.labels), work.images
-    timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
-    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
+    urls = list(work.labels)
+    async with session() as http:
         probe = RssProbe(target.pid, len(urls))
         stop = asyncio.Event()
         health = asyncio.create_task(sample_health(target.base, stop))
         load = await send_all(http, target.base, urls, work.labels, work.concurrency, probe.progress)
         stop.set()
-        downloads = sum(images.downloads(url) for url in urls)
-        cache = await send_all(http, target.base, urls * work.cache_rounds, work.labels, work.concurrency)
-        cache_downloads = sum(images.downloads(url) for url in urls) - downloads
-        flight = await single_flight(http, target, work.fresh_url, images)
-        return Measurement(load, await health, cache, cache_downloads, flight, probe.finish())
+        return await after_load(http, target, work, load, await health, probe)
+
+
+async def after_load(
+    http: aiohttp.ClientSession, target: Target, work: Workload, load: LoadResult, health: list[float], probe: RssProbe
+) -> Measurement:
+    """The cache rounds and single-flight, once the load has been measured."""
+    urls, images = list(work.labels), work.images
+    downloads = sum(images.downloads(url) for url in urls)
+    cache = await send_all(http, target.base, urls * work.cache_rounds, work.labels, work.concurrency)
+    cache_downloads = sum(images.downloads(url) for url in urls) - downloads
+    flight = await single_flight(http, target, work.fresh_url, images)
+    return Measurement(load, health, cache, cache_downloads, flight, probe.finish())
 
 
 def run_service(store: Store, work: Workload) -> Measurement:
     """`python server.py migrate`, then `python server.py` on a free port, measured."""
+    with service_running(store) as target:
+        return asyncio.run(measure(target, work))
+
+
+@contextmanager
+def service_running(store: Store) -> Iterator[Target]:
+    """`python server.py migrate`, then `python server.py` on a free port until the block ends."""
     port = free_port()
     env = {
         **os.environ,
@@ -435,9 +455,7 @@ def run_service(store: Store, work: Workload) -> Measurement:
     subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     base = f"http://127.0.0.1:{port}"
     with running([sys.executable, "server.py"], env, f"{base}/ready", store.folder / "service.log") as process:
-        count = partial(store.count_rows, "service")
-        target = Target(base, process.pid, count, has_metrics=True)
-        return asyncio.run(measure(target, work))
+        yield Target(base, process.pid, partial(store.count_rows, "service"), has_metrics=True)
 
 
 def run_baseline(store: Store, work: Workload) -> Measurement:
@@ -452,23 +470,9 @@ def run_baseline(store: Store, work: Workload) -> Measurement:
         return asyncio.run(measure(target, work))
 
 
-async def measure_hub(base: str, pid: int, images: dict[str, str], concurrency: int, workers: int) -> HubMeasurement:
-    """The load with `GET /` sampled and RSS read, as `measure` does for the service, after two untimed
-    requests per worker: the module does not warm its models up, and a model's first runs are slow."""
-    timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
-    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
-        first = next(iter(images))
-        await send_hub(http, base, {f"{first}#{i}": images[first] for i in range(2 * workers)}, workers)
-        probe = RssProbe(pid, len(images))
-        stop = asyncio.Event()
-        health = asyncio.create_task(sample_health(base, stop, "/"))
-        load = await send_hub(http, base, images, concurrency, probe.progress)
-        stop.set()
-        return HubMeasurement(load, await health, probe.finish(), workers)
-
-
-def run_hubserving(folder: Path, images: dict[str, str], concurrency: int, workers: int) -> HubMeasurement:
-    """`hub serving start` (python -m ocr_service.hub: offline) with our module on REFERENCE_ENGINE, measured."""
+@contextmanager
+def hubserving_running(folder: Path, workers: int) -> Iterator[Target]:
+    """`hub serving start` (python -m ocr_service.hub: offline) with our module on REFERENCE_ENGINE."""
     port = free_port()
     config = folder / "hubserving.json"
     config.write_text(json.dumps({
@@ -480,7 +484,56 @@ def run_hubserving(folder: Path, images: dict[str, str], concurrency: int, worke
     command = [sys.executable, "-m", "ocr_service.hub", "serving", "start", "--config", str(config)]
     base = f"http://127.0.0.1:{port}"
     with running(command, env, f"{base}/", folder / "hubserving.log") as process:
-        return asyncio.run(measure_hub(base, process.pid, images, concurrency, workers))
+        yield Target(base, process.pid, lambda url: 0, has_metrics=False)
+
+
+def run_versus(
+    folder: Path, store: Store, work: Workload, images: dict[str, str], workers: int, chunk: int
+) -> tuple[HubMeasurement, Measurement]:
+    """PaddleHub Serving and the service both running; the screenshots go to one, then the other."""
+    with hubserving_running(folder, workers) as hub, service_running(store) as service:
+        return asyncio.run(versus(hub, service, work, images, workers, chunk))
+
+
+async def versus(
+    hub: Target, service: Target, work: Workload, images: dict[str, str], workers: int, chunk: int
+) -> tuple[HubMeasurement, Measurement]:
+    """`chunk` screenshots to one server, the same to the other, and on, who goes first alternating, so
+    that the load other work puts on the machine falls on both alike. Each side's throughput is its
+    images over the time it was being asked; its health endpoint is sampled only then. PaddleHub Serving
+    gets two untimed requests per worker first: the module does not warm its models up."""
+    urls = list(work.labels)
+    async with session() as http:
+        first = urls[0]
+        await send_hub(http, hub.base, {f"{first}#{i}": images[first] for i in range(2 * workers)}, workers)
+
+        def ask_hub(part: list[str], progress: Callable[[int], None]) -> Awaitable[LoadResult]:
+            return send_hub(http, hub.base, {url: images[url] for url in part}, work.concurrency, progress)
+
+        def ask_service(part: list[str], progress: Callable[[int], None]) -> Awaitable[LoadResult]:
+            return send_all(http, service.base, part, work.labels, work.concurrency, progress)
+
+        sides = [
+            (ask_hub, hub.base, "/", RssProbe(hub.pid, len(urls)), LoadResult(), []),
+            (ask_service, service.base, "/health", RssProbe(service.pid, len(urls)), LoadResult(), []),
+        ]
+        for number, start in enumerate(range(0, len(urls), chunk)):
+            part = urls[start : start + chunk]
+            for ask, base, path, probe, total, health in sides[:: 1 if number % 2 == 0 else -1]:
+                stop = asyncio.Event()
+                sampler = asyncio.create_task(sample_health(base, stop, path))
+                done = len(total.latencies)
+                part_load = await ask(part, lambda n, probe=probe, done=done: probe.progress(done + n))
+                stop.set()
+                health += await sampler
+                total.latencies += part_load.latencies
+                total.wall += part_load.wall
+                total.statuses.update(part_load.statuses)
+                total.flagged += part_load.flagged
+                total.correct += part_load.correct
+        (_, _, _, hub_probe, hub_load, hub_health), (_, _, _, probe, load, health) = sides
+        measured = await after_load(http, service, work, load, health, probe)
+        return HubMeasurement(hub_load, hub_health, hub_probe.finish(), workers), measured
 
 
 def run_raw(folder: Path, names: list[str], instances: int, threads: int) -> RawResult:
@@ -519,8 +572,9 @@ def run(options: argparse.Namespace, command: str = "") -> Report:
             hubserving = None
             if options.versus_hubserving:
                 encoded = {urls[r["path"]]: _base64(folder / "screens" / r["path"]) for r in records[:-1]}
-                hubserving = run_hubserving(folder, encoded, options.concurrency, options.hub_workers)
-            service = run_service(store, work)
+                hubserving, service = run_versus(folder, store, work, encoded, options.hub_workers, options.chunk)
+            else:
+                service = run_service(store, work)
             raw = None
             if not options.skip_raw and not options.versus_hubserving:
                 names = [record["path"] for record in records[:-1]]
@@ -671,6 +725,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="PaddleHub Serving on the stock engine first, then the service (no raw engine, no baseline)",
     )  # fmt: skip
     parser.add_argument("--hub-workers", type=int, default=2, help="PaddleHub Serving's processes (default 2)")
+    parser.add_argument("--chunk", type=int, default=12, help="screenshots per turn in --versus-hubserving (default 12)")
     return parser.parse_args(argv)
 
 
