@@ -103,6 +103,8 @@ class RssRow:
     warm: float
     quarters: list[float] = field(default_factory=list)
     peak: float = 0.0
+    cpu_start: float = 0.0  # user + system CPU seconds when the probe started
+    cpu: float = 0.0  # ... spent from then to finish()
 
 
 @dataclass
@@ -269,7 +271,9 @@ class RssProbe:
     """Reads each server process's RSS after warm-up and when each quarter of the requests has been answered."""
 
     def __init__(self, pid: int, total: int) -> None:
-        self.rows = [RssRow(label, child, memory_mb(child)["VmRSS"]) for label, child in server_processes(pid)]
+        self.rows = [
+            RssRow(label, child, memory_mb(child)["VmRSS"], cpu_start=_cpu(child)) for label, child in server_processes(pid)
+        ]
         self._marks = [max(1, round(total * q / 4)) for q in range(1, 5)]
 
     def progress(self, done: int) -> None:
@@ -282,7 +286,13 @@ class RssProbe:
         for row in self.rows:
             # the kernel syncs VmHWM from batched per-CPU counters, so it can trail a VmRSS already read
             row.peak = max(memory_mb(row.pid)["VmHWM"], row.warm, *row.quarters)
+            row.cpu = _cpu(row.pid) - row.cpu_start
         return self.rows
+
+
+def _cpu(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def right_answer(body: dict, label: dict) -> bool:
@@ -677,6 +687,9 @@ def versus_table(report: Report) -> str:
         )),
         ("RSS MB all processes warm", f"{hub_rss[0]:.0f}", f"{service_rss[0]:.0f}"),
         ("RSS MB all processes peak", f"{hub_rss[1]:.0f}", f"{service_rss[1]:.0f}"),
+        ("CPU s per image, all processes", *(
+            f"{sum(r.cpu for r in m.rss) / max(1, len(m.load.latencies)):.2f}" for m in (hub, service)
+        )),
     ]  # fmt: skip
     lines = [f"{'':32}{'PaddleHub Serving':>22}{'service':>22}"]
     lines += [f"{name:32}{a:>22}{b:>22}" for name, a, b in rows]

@@ -85,6 +85,9 @@ class OpenVinoPredictor:
                 "INFERENCE_NUM_THREADS": threads,
                 "NUM_STREAMS": 1,
                 "PERFORMANCE_HINT": "LATENCY",
+                # Pinned, the one inference thread of every engine process lands on the same core: two
+                # engines then share one core while the other idles. The kernel spreads them unpinned.
+                "ENABLE_CPU_PINNING": False,
                 "INFERENCE_PRECISION_HINT": precision,
                 # Kernels per input shape, as with oneDNN's cache above: bounded, so memory stays flat.
                 "CPU_RUNTIME_CACHE_CAPACITY": shape_cache,
