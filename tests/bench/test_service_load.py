@@ -88,3 +88,10 @@ def test_versus_hubserving_prints_both_and_the_ratio(versus: Report) -> None:
     text = summary(versus)
     assert "PaddleHub Serving" in text and "service / PaddleHub Serving: images/s" in text
     assert "RSS MB all processes peak" in text and "GET / | /health p50/p99/max ms" in text
+    assert "CPU s per image, all processes" in text
+
+
+def test_versus_hubserving_counts_the_cpu_each_side_spent(versus: Report) -> None:
+    hub = versus.hubserving
+    assert hub is not None
+    assert sum(row.cpu for row in hub.rss) > 0 and sum(row.cpu for row in versus.service.rss) > 0
