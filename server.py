@@ -1,4 +1,5 @@
-"""The fund-ocr service: `create_app(config)`, and `python server.py [serve|migrate|export-corrections|reprocess]`."""
+"""The fund-ocr service: `create_app(config)`, and
+`python server.py [serve|migrate|export-corrections|learn-labels|reprocess]`."""
 
 from __future__ import annotations
 
@@ -36,7 +37,9 @@ from core.settings import (
 )
 from db.engine import create_engine
 from ner_service.batcher import NerBatcher
+from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.pool import EnginePool
+from ocr_service.teach import MIN_PAGES, Corrected, read_labels, teach, write_labels
 from service.answers import AnswerCache
 from service.claims import Claims
 from service.download import Downloader
@@ -44,6 +47,7 @@ from service.export import write_export
 from service.metrics import Metrics
 from service.ner import NerReader
 from service.pipeline import Recognizer, ScreenshotService
+from service.reading import lines_of
 from service.reprocess import reprocess
 
 VERSION = "0.1.0"
@@ -100,6 +104,7 @@ def create_app(
     async def _load_models(app: Sanic) -> None:
         ctx: AppContext = app.ctx
         try:
+            learned = await asyncio.to_thread(learned_labels, config)
             ctx.ocr = await (ocr_factory or _engine_pool)(config.ocr)
             if config.ner.enabled:
                 ctx.ner = await _ner_reader(config.ner)
@@ -120,6 +125,7 @@ def create_app(
             threshold=ctx.config.decision.threshold,
             claims=Claims(ctx.db, lease_seconds=config.claims.lease_seconds, poll_seconds=config.claims.poll_seconds),
             ner=ctx.ner,
+            learned=learned,
         )
 
     @app.after_server_stop
@@ -204,13 +210,37 @@ async def export_corrections(config: Settings, args: argparse.Namespace) -> None
     print(json.dumps({"out": str(args.out), **tally}))
 
 
+def learned_labels(config: Settings) -> Learned:
+    """The labels `decision.learned_labels` names (none when it names no file)."""
+    path = config.decision.labels_path
+    return read_labels(path) if path is not None else NO_LABELS
+
+
+def learn_labels(args: argparse.Namespace) -> None:
+    """`learn-labels`: the labels corrected pages teach the rules (ocr_service.teach), from export files."""
+    try:
+        records = [json.loads(line) for path in args.corrections for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        pages = [Corrected(lines_of(r["lines"]), r["fund_code"], r["hold_share"]) for r in records]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        sys.exit(f"learn-labels: the corrections cannot be read ({type(error).__name__}: {error})")
+    taught = teach(pages, min_pages=args.min_pages)
+    write_labels(taught, args.out)
+    print(json.dumps({"out": str(args.out), "pages": len(records), "labels": taught.labels}, ensure_ascii=False))
+
+
 async def reprocess_stored(config: Settings, args: argparse.Namespace) -> None:
     """`reprocess`: stored answers decided again from their OCR lines (service.reprocess)."""
+    learned = learned_labels(config)
     engine = database(config)
     reader = await _ner_reader(config.ner) if config.ner.enabled else None
     try:
         tally = await reprocess(
-            engine, ner=reader, threshold=config.decision.threshold, since=args.since, unflagged_only=args.where == "unflagged"
+            engine,
+            ner=reader,
+            threshold=config.decision.threshold,
+            learned=learned,
+            since=args.since,
+            unflagged_only=args.where == "unflagged",
         )
     finally:
         if reader is not None:
@@ -242,6 +272,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     export.add_argument(
         "--include-accepted", action="store_true", help="also answers staff kept as the service gave them"
     )
+    learn = commands.add_parser(
+        "learn-labels", parents=[settings], help="labels the rules learn from exported corrections (JSON)"
+    )
+    learn.add_argument("--corrections", type=Path, nargs="+", required=True, help="files of export-corrections")
+    learn.add_argument("--out", type=Path, required=True, help="the file decision.learned_labels names")
+    learn.add_argument("--min-pages", type=int, default=MIN_PAGES, help="corrected pages a label needs")
     again = commands.add_parser("reprocess", parents=[settings], help="decide stored answers again from their OCR lines")
     again.add_argument("--since", type=_day, help="only results stored at or after this UTC time")
     again.add_argument("--where", choices=("all", "unflagged"), default="all", help="which stored answers")
@@ -260,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
         migrate(config)
     elif args.command == "export-corrections":
         asyncio.run(export_corrections(config, args))
+    elif args.command == "learn-labels":
+        learn_labels(args)
     elif args.command == "reprocess":
         asyncio.run(reprocess_stored(config, args))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -172,9 +173,16 @@ class NerSettings:
 @dataclass(frozen=True, slots=True)
 class DecisionSettings:
     threshold: float = 0.9
+    learned_labels: str | None = None
 
     def __post_init__(self) -> None:
         _require(0.0 < self.threshold <= 1.0, "decision.threshold", "must be in (0, 1]")
+        if self.learned_labels is not None:
+            _require(self.labels_path.is_file(), "decision.learned_labels", f"{self.labels_path} is not a file")
+
+    @property
+    def labels_path(self) -> Path | None:
+        return REPO_ROOT / self.learned_labels if self.learned_labels is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +262,9 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
     origin = typing.get_origin(hint)
     if is_dataclass(hint):
         return _build(hint, value if value is not None else {}, f"{key}.")
+    if origin is types.UnionType:  # `str | None`: a setting that may be left out (null)
+        present = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return None if value is None else _coerce(present[0], value, key)
     if origin is Literal:
         _require(value in typing.get_args(hint), key, f"must be one of {list(typing.get_args(hint))}")
         return value

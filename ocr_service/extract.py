@@ -23,7 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import layout
-from .labels import LEADER, NOT_CODE, SHARE_KINDS, Kind, clean, kinds
+from .labels import (
+    LEADER,
+    NO_LABELS,
+    NOT_CODE,
+    SHARE_KINDS,
+    Kind,
+    Learned,
+    clean,
+    kinds,
+)
 from .numbers import normalise_share, shape, to_halfwidth
 from .types import Box, Candidate, Extraction, OcrLine, Pairing
 
@@ -71,9 +80,10 @@ class _Pair:
         return abs(distance * slope) / max(self.label.box.height, 1.0)
 
 
-def extract(lines: Sequence[OcrLine]) -> Extraction:
-    """Decide fund code and share from one page's lines; any input gives an answer, never an exception."""
-    grid = [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line)])]
+def extract(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> Extraction:
+    """Decide fund code and share from one page's lines; any input gives an answer, never an exception.
+    `learned`: labels staff corrections taught, read where the patterns of `labels` know nothing."""
+    grid = [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line, learned)])]
     pairs = _pairs(grid)
     slope = math.tan(math.radians(layout.tilt(lines)))
     consumed = {id(p.source) for p in pairs if p.source is not p.label}
@@ -98,7 +108,12 @@ def extract(lines: Sequence[OcrLine]) -> Extraction:
     return Extraction("", "", False, tuple(found), tuple(decided), candidates, unpaired, others)
 
 
-def _cells(line: OcrLine) -> list[_Cell]:
+def unknown_labels(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> set[str]:
+    """The labels on the page that name nothing the rules know (what `ocr_service.teach` may learn)."""
+    return {c.label for line in lines for c in _cells(line, learned) if c.label and not c.kinds}
+
+
+def _cells(line: OcrLine, learned: Learned) -> list[_Cell]:
     """The line as one cell; as one cell per figure where OCR read several columns of figures as one line
     (`211,606.85 211,606.85 51.74`); as two where it ran a name into the next column's figure
     (`沪深300ETF1,000`); none when it holds only punctuation (a dot leader read as a line of its own)."""
@@ -106,13 +121,13 @@ def _cells(line: OcrLine) -> list[_Cell]:
     box = layout.box_of(line)
     figures = list(re.finditer(r"\S+", text))
     if len(figures) > 1 and all(shape(f.group()) for f in figures):
-        return [_cell(line, _slice(box, text, f.start(), f.end()), f.group()) for f in figures]
+        return [_cell(line, _slice(box, text, f.start(), f.end()), f.group(), learned) for f in figures]
     tail = _TRAILING_FIGURE.search(text)
     if tail and normalise_share(tail.group()) is not None:
-        head = _cell(line, _slice(box, text, 0, tail.start()), text[: tail.start()])
+        head = _cell(line, _slice(box, text, 0, tail.start()), text[: tail.start()], learned)
         if not head.kinds and head.label:
-            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group())]
-    cell = _cell(line, box, text)
+            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group(), learned)]
+    cell = _cell(line, box, text, learned)
     return [cell] if cell.label or cell.value else []
 
 
@@ -129,12 +144,12 @@ def _width(char: str) -> float:
     return 0.55 if char.isascii() else 1.0
 
 
-def _cell(line: OcrLine, box: Box, text: str) -> _Cell:
+def _cell(line: OcrLine, box: Box, text: str, learned: Learned) -> _Cell:
     text = LEADER.sub(" ", text).strip()
     start = _VALUE_START.search(text)
     head, value = (text[: start.start()], text[start.start() :].strip()) if start else (text, "")
     label = clean(head)
-    return _Cell(line, box, text, label, kinds(label), value)
+    return _Cell(line, box, text, label, kinds(label, learned), value)
 
 
 def _summary(row: list[_Cell]) -> list[_Cell]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 Shape = Literal["figure", "price", "percent", "signed", "money", "date", "code"]
@@ -54,6 +55,14 @@ def normalise_share(text: str) -> str | None:
     if grouped and not _thousands(head):
         return None
     return "".join(head) + "." + last
+
+
+def same_share(a: str, b: str) -> bool:
+    """Two share figures of one value (`1234.5` and `1234.50`); False when either is no number."""
+    try:
+        return Decimal(a) == Decimal(b)
+    except InvalidOperation:
+        return False
 
 
 def _thousands(groups: list[str]) -> bool:

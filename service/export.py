@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from db.engine import transaction
 from db.results import StoredResult
 from ner_service import bio
 from ocr_service.labels import AVAILABLE
-from ocr_service.numbers import normalise_share
+from ocr_service.numbers import normalise_share, same_share
 from service.decide import CODE_LOOK_ALIKES
 
 SHARE_TYPES = ("HOLD_SHARE", "AVAILABLE_SHARE")
@@ -78,7 +77,7 @@ def is_accepted(result: StoredResult) -> bool:
         result.corrected
         and result.flag
         and result.corrected_fund_code == result.fund_code
-        and _same_share(result.corrected_hold_share or "", result.hold_share)
+        and same_share(result.corrected_hold_share or "", result.hold_share)
     )
 
 
@@ -94,18 +93,11 @@ def _share_spans(text: str, share: str) -> Iterator[Found]:
     for match in _FIGURE.finditer(text):
         figure = match.group().rstrip(",.，．")
         value = normalise_share(figure)
-        if value is None or not _same_share(value, share):
+        if value is None or not same_share(value, share):
             continue
         before = text[max(0, match.start() - _LABEL_REACH) : match.start()]
         kind = "AVAILABLE_SHARE" if AVAILABLE.search(before) else "HOLD_SHARE"
         yield Found(kind, match.start(), match.start() + len(figure))
-
-
-def _same_share(a: str, b: str) -> bool:
-    try:
-        return Decimal(a) == Decimal(b)
-    except InvalidOperation:
-        return False
 
 
 def _labels(length: int, entities: Sequence[dict[str, Any]], found: Sequence[Found]) -> list[str]:

@@ -16,6 +16,7 @@ from db import results
 from db.engine import transaction
 from db.tables import utcnow
 from ocr_service.errors import ImageError
+from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.types import OcrResult
 from service.answers import AnswerCache
 from service.claims import Claims
@@ -64,9 +65,11 @@ class ScreenshotService:
         threshold: float,
         claims: Claims,
         ner: NerStep | None = None,
+        learned: Learned = NO_LABELS,
     ) -> None:
         self._engine = engine
         self._threshold = threshold
+        self._learned = learned
         self._answers = answers
         self._claims = claims
         self._downloader = downloader
@@ -125,7 +128,7 @@ class ScreenshotService:
             raise
         self._metrics.download_seconds.observe(time.perf_counter() - started)
         ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
-        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold), "NER")
+        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold, learned=self._learned), "NER")
         now = utcnow()
         new = results.NewResult(
             url=url,

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from db.results import StoredResult
 from ner_service.types import Entity
 from ocr_service.extract import extract
+from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.types import Extraction, OcrLine, OcrResult, Quad
 from service.decide import Decision, decide
 
@@ -63,9 +64,10 @@ class Reading:
         }
 
 
-async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float) -> Reading:
-    """Apply the rules to the page's lines and, when `ner` is given, the model to its text; then decide."""
-    rules = extract(ocr.lines)
+async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float, learned: Learned = NO_LABELS) -> Reading:
+    """Apply the rules (knowing the `learned` labels too) to the page's lines and, when `ner` is given, the
+    model to its text; then decide."""
+    rules = extract(ocr.lines, learned=learned)
     entities = await ner(ocr.text) if ner is not None else ()
     decision = decide(rules, entities, ocr.lines, threshold=threshold, orientation_unsure=ocr.orientation_unsure)
     return Reading(decision, rules, entities)
