@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from bench.owner_rules import owner_extract
 from bench.screens.render import SETS, render_set, render_wild_set
+from bench.screens.wild import FAMILIES
 from core.settings import load_settings
 from ocr_service.types import OcrLine, OcrResult
 from service.reading import Reading, read_page
@@ -55,8 +56,9 @@ def ocr_set(folder: Path, cache: Path, *, instances: int, threads: int) -> None:
         with partial.open("a", encoding="utf-8") as sink:
             for record, future in tqdm(zip(records, futures), total=len(records), desc="OCR", unit="img"):
                 result = future.result()
-                lines = [[line.text, line.confidence, line.box] for line in result.lines]
-                sink.write(json.dumps({**record, "lines": lines, "seconds": result.seconds}, ensure_ascii=False) + "\n")
+                lines = [[line.text, line.confidence, line.box, *([line.upright_box] if line.upright_box else [])] for line in result.lines]
+                read = {"lines": lines, "seconds": result.seconds, "orientation_unsure": result.orientation_unsure}
+                sink.write(json.dumps({**record, **read}, ensure_ascii=False) + "\n")
         partial.rename(cache)
 
 
@@ -65,7 +67,13 @@ def load(cache: Path) -> list[dict]:
 
 
 def to_lines(record: dict) -> list[OcrLine]:
-    return [OcrLine(text, confidence, tuple(tuple(p) for p in box)) for text, confidence, box in record["lines"]]
+    """The cached lines; each with its upright box where the OCR turned or straightened the page (caches
+    written before upright boxes have none)."""
+    return [OcrLine(text, confidence, _quad(box), _quad(upright[0]) if upright else None) for text, confidence, box, *upright in record["lines"]]
+
+
+def _quad(points: list[list[int]]) -> Any:
+    return tuple(tuple(p) for p in points)
 
 
 def correct(record: dict, answer: tuple[str, str, bool] | None) -> bool:
@@ -110,7 +118,7 @@ def decide_full(records: Sequence[dict], *, model: Path, threads: int, threshold
 
 
 async def _read_all(records: Sequence[dict], ner: Any, *, threshold: float) -> list[Reading]:
-    pages = [OcrResult(tuple(to_lines(r)), r.get("width", 0), r.get("height", 0)) for r in records]
+    pages = [OcrResult(tuple(to_lines(r)), r.get("width", 0), r.get("height", 0), orientation_unsure=r.get("orientation_unsure", False)) for r in records]
     return list(await asyncio.gather(*(read_page(page, ner, threshold=threshold) for page in pages)))
 
 
@@ -159,6 +167,68 @@ def report(table: dict[str, Counter], *, by: str) -> None:
     print()
 
 
+def score_holdings(records: Sequence[dict], readings: Sequence[Reading], *, show: int = 0) -> Counter:
+    """Over the pages whose labels list their holdings: `pages`, `pages_right` (every holding found with its
+    code and shares exactly, nothing more), `truth` (holdings on the pages), `found` (those returned with
+    code and shares exactly), `returned`, `invented` (returned funds that are no whole holding of the
+    page: a cut fund, a title, a fund read twice) and `names_right` among the found."""
+    counts: Counter = Counter()
+    for record, reading in zip(records, readings):
+        if "holdings" not in record:
+            continue
+        truth = [(h["fund_code"], h["hold_share"], h["available_share"]) for h in record["holdings"]]
+        got = [(h.fund_code, h.hold_share, h.available_share) for h in reading.holdings]
+        unmatched = Counter(truth)
+        found = 0
+        for key in got:
+            if unmatched[key] > 0:
+                unmatched[key] -= 1
+                found += 1
+        invented = len(got) - _same_funds(record["holdings"], reading.holdings)
+        names = {h["fund_name"] for h in record["holdings"]}
+        right = got == truth
+        counts.update(
+            pages=1, pages_right=right, truth=len(truth), found=found, returned=len(got), invented=invented,
+            names_right=sum(1 for h in reading.holdings if h.fund_name in names),
+        )
+        if show and not right:
+            show -= 1
+            print(f"holdings {record['path']} {record.get('degradation')}\n  truth={truth}\n  got=  {got}", file=sys.stderr)
+            print("   " + " / ".join(line[0] for line in record["lines"]), file=sys.stderr)
+    return counts
+
+
+def _same_funds(truth: Sequence[dict], got: Sequence[Any]) -> int:
+    """How many returned holdings are funds of the page, one for one: by code where the page shows codes,
+    else by name or by shares."""
+    left = list(truth)
+    same = 0
+    for holding in got:
+        match = next(
+            (t for t in left if (t["fund_code"] == holding.fund_code if t["fund_code"] else t["fund_name"] == holding.fund_name)),
+            None,
+        ) or next((t for t in left if (t["hold_share"], t["available_share"]) == (holding.hold_share, holding.available_share)), None)
+        if match is not None:
+            left.remove(match)
+            same += 1
+    return same
+
+
+def report_holdings(counts: Counter) -> None:
+    def part(count: int, total: int) -> str:
+        return f"{100 * count / total:.1f}% ({count}/{total})" if total else "-"
+
+    print("| pages with every holding right | holdings found | **holdings invented** (of returned) | names right (of returned) |")
+    print("|---|---|---|---|")
+    cells = [
+        part(counts["pages_right"], counts["pages"]),
+        part(counts["found"], counts["truth"]),
+        part(counts["invented"], counts["returned"]),
+        part(counts["names_right"], counts["returned"]),
+    ]
+    print("| " + " | ".join(cells) + " |\n")
+
+
 def calibration(records: Sequence[dict], readings: Sequence[Reading], out: Path) -> None:
     """Per page: the decision's answer and confidence, the truth, whether each field was right, the outcome."""
     with out.open("w", encoding="utf-8") as sink:
@@ -191,6 +261,7 @@ def main() -> None:
     parser.add_argument("--set", choices=SETS, default="default", help="default families (seeds 1, 2) or the wild set (seeds 11, 12)")
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--families", nargs="*", choices=FAMILIES, default=list(FAMILIES), help="wild families to render (--set wild)")
     parser.add_argument("--images", type=Path, help="where to render (default /tmp/fundocr-[wild-]screens-SEED-COUNT)")
     parser.add_argument("--cache", type=Path, help="OCR lines cache (default /tmp/fundocr-[wild-]ocr-SEED-COUNT.jsonl)")
     parser.add_argument("--instances", type=int, default=1)
@@ -208,8 +279,10 @@ def main() -> None:
     cache = args.cache or Path(f"/tmp/fundocr-{prefix}ocr-{tag}.jsonl")
     if not cache.exists():
         os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
-        render = render_wild_set if args.set == "wild" else render_set
-        render(images, count=args.count, seed=args.seed)
+        if args.set == "wild":
+            render_wild_set(images, count=args.count, seed=args.seed, families=tuple(args.families))
+        else:
+            render_set(images, count=args.count, seed=args.seed)
         ocr_set(images, cache, instances=args.instances, threads=args.threads)
     records = load(cache)
     threshold = load_settings().decision.threshold if args.threshold is None else args.threshold
