@@ -167,13 +167,19 @@ def report(table: dict[str, Counter], *, by: str) -> None:
     print()
 
 
-def score_holdings(records: Sequence[dict], readings: Sequence[Reading], *, show: int = 0) -> Counter:
-    """Over the pages whose labels list their holdings: `pages`, `pages_right` (every holding found with its
-    code and shares exactly, nothing more), `truth` (holdings on the pages), `found` (those returned with
-    code and shares exactly), `returned`, `invented` (returned funds that are no whole holding of the
-    page: a cut fund, a title, a fund read twice) and `names_right` among the found."""
-    counts: Counter = Counter()
+def score_holdings(records: Sequence[dict], readings: Sequence[Reading], *, by: str = "family", show: int = 0) -> dict[str, Counter]:
+    """{group value: Counter} over the pages whose labels list their holdings: `pages`, `pages_right` (every
+    holding returned with its code and shares exactly, and nothing more), `truth` (holdings on the pages),
+    `found` (those returned exactly), `returned`, `invented` (returned funds that are no whole holding of
+    the page: a fund cut at the edge, a title, a fund read twice), `names_right` among the returned; and
+    over flagged pages, `flagged` and `flagged_as_data` (exactly one holding, equal to the answer)."""
+    table: dict[str, Counter] = defaultdict(Counter)
     for record, reading in zip(records, readings):
+        counts = table[group(record, by)]
+        decision = reading.decision
+        if decision.flag:
+            one = [(h.fund_code, h.share) for h in reading.holdings] == [(decision.fund_code, decision.hold_share)]
+            counts.update(flagged=1, flagged_as_data=one)
         if "holdings" not in record:
             continue
         truth = [(h["fund_code"], h["hold_share"], h["available_share"]) for h in record["holdings"]]
@@ -184,18 +190,18 @@ def score_holdings(records: Sequence[dict], readings: Sequence[Reading], *, show
             if unmatched[key] > 0:
                 unmatched[key] -= 1
                 found += 1
-        invented = len(got) - _same_funds(record["holdings"], reading.holdings)
         names = {h["fund_name"] for h in record["holdings"]}
         right = got == truth
         counts.update(
-            pages=1, pages_right=right, truth=len(truth), found=found, returned=len(got), invented=invented,
+            pages=1, pages_right=right, truth=len(truth), found=found, returned=len(got),
+            invented=len(got) - _same_funds(record["holdings"], reading.holdings),
             names_right=sum(1 for h in reading.holdings if h.fund_name in names),
         )
         if show and not right:
             show -= 1
             print(f"holdings {record['path']} {record.get('degradation')}\n  truth={truth}\n  got=  {got}", file=sys.stderr)
             print("   " + " / ".join(line[0] for line in record["lines"]), file=sys.stderr)
-    return counts
+    return table
 
 
 def _same_funds(truth: Sequence[dict], got: Sequence[Any]) -> int:
@@ -214,19 +220,25 @@ def _same_funds(truth: Sequence[dict], got: Sequence[Any]) -> int:
     return same
 
 
-def report_holdings(counts: Counter) -> None:
+def report_holdings(table: dict[str, Counter], *, by: str = "family") -> None:
+    """A markdown table of score_holdings: one row per group, then all pages."""
+
     def part(count: int, total: int) -> str:
         return f"{100 * count / total:.1f}% ({count}/{total})" if total else "-"
 
-    print("| pages with every holding right | holdings found | **holdings invented** (of returned) | names right (of returned) |")
-    print("|---|---|---|---|")
-    cells = [
-        part(counts["pages_right"], counts["pages"]),
-        part(counts["found"], counts["truth"]),
-        part(counts["invented"], counts["returned"]),
-        part(counts["names_right"], counts["returned"]),
-    ]
-    print("| " + " | ".join(cells) + " |\n")
+    total = sum(table.values(), Counter())
+    print(f"| {by} | pages with every holding right | holdings found | **holdings invented** (of returned) | names right (of returned) | flagged: one holding = data |")
+    print("|---|---|---|---|---|---|")
+    for name, row in [*table.items(), ("**all**", total)]:
+        cells = [
+            part(row["pages_right"], row["pages"]),
+            part(row["found"], row["truth"]),
+            part(row["invented"], row["returned"]),
+            part(row["names_right"], row["returned"]),
+            part(row["flagged_as_data"], row["flagged"]),
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
 
 
 def calibration(records: Sequence[dict], readings: Sequence[Reading], out: Path) -> None:
@@ -294,6 +306,10 @@ def main() -> None:
     print(f"{len(records)} screenshots, OCR lines from {cache}, decision: {args.decision}, threshold {threshold}\n")
     for index, by in enumerate(args.by):
         report(evaluate(records, answers, by=by, show=args.show if index == 0 else 0), by=by)
+    if any("holdings" in record for record in records):
+        print("Holdings (`holdings` of the answer):\n")
+        for index, by in enumerate(args.by):
+            report_holdings(score_holdings(records, readings, by=by, show=args.show if index == 0 else 0), by=by)
     if args.calibration:
         calibration(records, readings, args.calibration)
         print(f"calibration rows: {args.calibration}")

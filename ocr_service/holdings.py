@@ -92,9 +92,12 @@ def holdings(lines: Sequence[OcrLine]) -> tuple[Holding, ...]:
     anchors = _anchors(grid, start, header)
     spans = list(zip(anchors, [*anchors[1:], len(grid)]))
     if len(spans) > 1:
-        # the last block ends where the blocks before it would: tips, buttons and tab bars are no part of it
-        longest = max(end - first for first, end in spans[:-1])
-        spans[-1] = (spans[-1][0], min(spans[-1][1], spans[-1][0] + longest))
+        # the last block ends about where the blocks before it would (a card's name and code may take one
+        # row or two): the page's footer is no part of it
+        tallest = max(layout.bottom(grid[end - 1]) - layout.top(grid[first]) for first, end in spans[:-1])
+        first = spans[-1][0]
+        end = next((r for r in range(first + 1, len(grid)) if layout.bottom(grid[r]) - layout.top(grid[first]) > 2 * tallest), len(grid))
+        spans[-1] = (first, end)
     blocks = [_block(grid[first:end], grid[header] if header is not None else None) for first, end in spans]
     whole = [b for i, b in enumerate(blocks) if not (i in (0, len(blocks) - 1) and _cut(b, blocks[:i] + blocks[i + 1 :]))]
     return tuple(h for b in whole if (h := _holding(b)) is not None)
@@ -175,12 +178,16 @@ def _block(rows: list[list[_Piece]], header: list[_Piece] | None) -> _Block:
         amounts = found.amounts or _unlabelled_amounts(rows[0], name)
     else:
         found, amounts, name = _table(rows, header, name)
-    shows = {kind for kind, value in (("fund_code", found.fund_codes), ("amount", amounts)) if value}
-    shows |= {c.label for c in found.candidates if c.field == "hold_share" and c.label}
+    shows = {c.label for c in found.candidates if c.field == "hold_share" and c.label}
+    if found.fund_codes:
+        shows.add("fund_code")
     if name is not None:
         shows.add("fund_name")
-    if any(shape(p.line.text) == "signed" for p in pieces):
+    shapes = {shape(p.line.text) for p in pieces if p.line.text not in found.fund_codes}
+    if "signed" in shapes:
         shows.add("profit")
+    if shapes - {None, "signed", "code"}:
+        shows.add("figures")
     extraction = Extraction("", "", False, found.fund_codes, found.shares, found.candidates, found.unpaired, tuple(amounts))
     return _Block(name, extraction, frozenset(shows), tuple(pieces))
 
