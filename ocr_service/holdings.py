@@ -155,7 +155,7 @@ def _anchors(grid: list[list[_Piece]], start: int, header: int | None) -> list[i
         return [
             r
             for r in range(start, len(grid))
-            if (cell := _under(column, grid[r])) and not re.search(r"[0-9]{3}", cell.line.text)
+            if (cell := _under(column, grid[r])) and not _CODE.search(cell.line.text) and shape(cell.line.text) is None
             and any(re.search(r"[0-9]", p.line.text) for p in grid[r])
         ]
     names = [(r, p) for r in range(start, len(grid)) for p in grid[r] if _is_name(p)]
