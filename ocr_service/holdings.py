@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from . import layout
 from .extract import extract
@@ -64,6 +65,12 @@ class Holding:
     def share(self) -> str | None:
         """The figure a clerk keys in: available shares when shown, else held shares (as the contract)."""
         return self.available_share if self.available_share is not None else self.hold_share
+
+    def as_json(self) -> dict[str, Any]:
+        """The holding as answers and the database carry it: its fields (null where the page shows none),
+        its confidence, and the corners of each field it shows."""
+        shown = {name: getattr(self, name) for name in FIELDS}
+        return {**shown, "confidence": self.confidence, "boxes": {name: [list(p) for p in quad] for name, quad in self.boxes.items()}}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ from typing import Any, Protocol
 from db.results import StoredResult
 from ner_service.types import Entity
 from ocr_service.extract import extract
-from ocr_service.holdings import FIELDS as HOLDING_FIELDS
 from ocr_service.holdings import Holding, holdings, single
 from ocr_service.types import Extraction, OcrLine, OcrResult, Quad
 from service.decide import Decision, decide
@@ -49,7 +48,7 @@ class Reading:
 
     @property
     def holdings_json(self) -> list[dict[str, Any]]:
-        return [holding_json(holding) for holding in self.holdings]
+        return [holding.as_json() for holding in self.holdings]
 
     @property
     def entities_json(self) -> list[dict[str, Any]]:
@@ -84,13 +83,6 @@ async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float) ->
         found = (single(found, rules, ocr.lines, fund_code=decision.fund_code, share=decision.hold_share, confidence=sure),)
     return Reading(decision, rules, entities, found)
 
-
-def holding_json(holding: Holding) -> dict[str, Any]:
-    """A holding as the answer and the database carry it: its fields (null where the page shows none), its
-    confidence, and the corners in image pixels of each field it shows."""
-    fields = {name: getattr(holding, name) for name in HOLDING_FIELDS}
-    boxes = {name: [list(p) for p in quad] for name, quad in holding.boxes.items()}
-    return {**fields, "confidence": holding.confidence, "boxes": boxes}
 
 
 def line_json(line: OcrLine) -> dict[str, Any]:

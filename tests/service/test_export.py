@@ -18,7 +18,7 @@ def stored(lines: list[str], *, code: str, share: str, flag: bool = False, fix: 
         image_width=720, image_height=1280,
         ocr_lines=[{"text": t, "confidence": 0.97, "box": [[0, 40 * i], [300, 40 * i], [300, 40 * i + 30], [0, 40 * i + 30]]}
                    for i, t in enumerate(lines)],
-        entities=entities or [], findings={}, flag=flag, fund_code=code, hold_share=share, confidence=None,
+        entities=entities or [], findings={}, holdings=None, flag=flag, fund_code=code, hold_share=share, confidence=None,
         needs_review=not flag, ocr_model="ocr",
         ner_model="ner", ocr_seconds=0.5, created_at=AT, updated_at=AT, id=7,
         corrected_fund_code=fix[0] if fix else None, corrected_hold_share=fix[1] if fix else None,
