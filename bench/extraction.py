@@ -2,6 +2,7 @@
 
     python -m bench.extraction --count 300 --seed 1
     python -m bench.extraction --set wild --count 360 --seed 11 --decision full --calibration /tmp/cal_11.jsonl
+    python -m bench.extraction --set wild --families list --count 80 --seed 12 --by family degradation
 
 renders a labelled set (bench.screens.render: the default layout families, or with `--set wild` the wild
 families of bench/screens/wild.py photographed, tilted, turned and shrunk by bench/screens/degrade.py),
@@ -10,6 +11,11 @@ OCRs it once into a cache (`--cache`, JSON lines), then prints a table per famil
 FLAGGED WRONG (flag true with a wrong code or share); on negatives (lists, quote pages, ...) the pages
 left unflagged; and the original rules' exact answers on the same lines. Re-runs with the same cache
 only re-decide.
+
+On pages whose labels list their holdings (the wild set; `--families list` renders list pages alone) it
+also scores `holdings`: pages with every holding exactly right (code, held and available shares, in
+order, nothing more), holdings found, holdings invented (returned funds that are no whole holding of the
+page, such as a fund cut at the edge), and on flagged pages whether `holdings` is exactly the one of `data`.
 
 `--decision rules` scores what the service answers without its model (service.reading.read_page: the
 rules of ocr_service.extract, then service.decide); `--decision full` with the NER model as well. Whatever
