@@ -8,6 +8,9 @@ row per fund). A block starts at a fund's name and runs to the next name; inside
 cell takes the kind of the column it stands in (upper value: the first part of a combined header, lower:
 the second).
 
+A block is a holding when it shows shares, or an amount with a profit (a list that shows no shares); a
+fund's name and code over its NAV and returns (a quote page) is none.
+
 A scrolled list cuts a fund at the top or bottom edge: the top one shows no name (its rows before the
 first name belong to no block), the bottom one fewer fields than the others (a name without its figures,
 a position without its code). A first or last block whose fields are a strict subset of what the page's
@@ -265,8 +268,8 @@ def _holding(block: _Block) -> Holding | None:
     code = support(found, "fund_code")
     held, available = (support(found, "hold_share", label=kind) for kind in ("held", "available"))
     amount = max(found.amounts, key=lambda c: CLARITY[c.pairing] * ocr_trust(c.ocr_confidence), default=None)
-    if code.value is None and held.value is None and available.value is None and amount is None:
-        return None
+    if held.value is None and available.value is None and (amount is None or "profit" not in block.shows):
+        return None  # no shares, nor what a holding is worth and earned: a fund's quote or facts, not a holding
     sure = [s.confidence for s in (code, held, available) if s.value is not None]
     if not sure and block.name is not None:
         sure = [ocr_trust(block.name.line.confidence) * CLARITY["alone"]]

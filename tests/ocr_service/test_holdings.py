@@ -107,6 +107,8 @@ def test_a_one_row_per_fund_table_takes_each_column_from_its_header():
 def test_pages_without_funds_have_no_holdings():
     assert holdings([]) == ()
     assert holdings(page("我的基金", "基金有风险，投资需谨慎", ("首页", "持仓", "我的"))) == ()
+    quote = page("易方达蓝筹精选混合", "005827", ("单位净值", "日涨跌"), ("1.2345", "+1.20%"), ("近1月", "近1年"), ("+2.10%", "-5.00%"), "起购金额 10.00元")
+    assert holdings(quote) == ()  # a fund's quote: its code and figures, but nothing held
 
 
 def test_boxes_are_in_image_pixels_where_the_page_was_turned():
