@@ -46,8 +46,8 @@ _NOT_NAME = re.compile(r"^(我的|全部|仅显示|已显示|没有)")
 # unit: `123456份` is a figure).
 _COLUMN_GAP = re.compile(r"\s{2,}|\s*[|｜]\s*|(?<=[0-9]{6})(?<![0-9.,][0-9]{6})\s*(?=[\u4e00-\u9fff])(?!\s*(?:份(?!额)|[元股天年月日万亿]))")
 _CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
-# `持有 1,234.56` on a compact list line means the held shares (`持有收益` stays a profit).
-_LIST_LABELS: dict[str, Kind] = {"持有": "held"}
+# `持有 1,234.56` on a compact list line means the held shares (`持有收益 12.00` stays a profit).
+_HELD_ON_LIST = re.compile(r"持有\s*[:：]?\s*([0-9].*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,11 +203,9 @@ def _block(rows: list[list[_Piece]], header: list[_Piece] | None) -> _Block:
 
 
 def _relabelled(line: OcrLine) -> OcrLine:
-    """The line with a compact list's own labels spelled as the rules know them (`持有 12.00` -> held)."""
-    for label, kind in _LIST_LABELS.items():
-        match = re.fullmatch(rf"{label}\s*[:：]?\s*([0-9].*)", to_halfwidth(line.text))
-        if match and kind == "held":
-            return OcrLine(f"持有份额 {match.group(1)}", line.confidence, line.box, line.upright_box)
+    """The line with a compact list's own label spelled as the rules know it (`持有 12.00` -> held)."""
+    if match := _HELD_ON_LIST.fullmatch(to_halfwidth(line.text)):
+        return OcrLine(f"持有份额 {match.group(1)}", line.confidence, line.box, line.upright_box)
     return line
 
 
@@ -273,14 +271,8 @@ def _holding(block: _Block) -> Holding | None:
     sure = [s.confidence for s in (code, held, available) if s.value is not None]
     if not sure and block.name is not None:
         sure = [ocr_trust(block.name.line.confidence) * CLARITY["alone"]]
-    boxes: dict[str, Quad] = {}
     values = {"fund_code": code.value, "hold_share": held.value, "available_share": available.value}
-    for name, value in values.items():
-        field_name = "fund_code" if name == "fund_code" else "hold_share"
-        label = {"hold_share": "held", "available_share": "available"}.get(name)
-        evidence = [c for c in found.candidates if c.field == field_name and c.value == value and label in (None, c.label)]
-        if value is not None and evidence:
-            boxes[name] = _corners(max(evidence, key=lambda c: CLARITY[c.pairing]).box, block.pieces)
+    boxes = _evidence(found, values, block.pieces)
     if amount is not None:
         boxes["amount"] = _corners(amount.box, block.pieces)
     fund_name = None
@@ -290,6 +282,18 @@ def _holding(block: _Block) -> Holding | None:
     return Holding(
         code.value, fund_name, held.value, available.value, amount.value if amount else None, round(min(sure, default=0.0), 4), boxes
     )
+
+
+def _evidence(found: Extraction, values: dict[str, str | None], pieces: Sequence[_Piece]) -> dict[str, Quad]:
+    """For each field's value (code, held or available share), the image corners of its clearest candidate."""
+    boxes: dict[str, Quad] = {}
+    for name, value in values.items():
+        kind = {"hold_share": "held", "available_share": "available"}.get(name)
+        field_name = "fund_code" if kind is None else "hold_share"
+        evidence = [c for c in found.candidates if (c.value, c.field) == (value, field_name) and kind in (None, c.label)]
+        if value is not None and evidence:
+            boxes[name] = _corners(max(evidence, key=lambda c: CLARITY[c.pairing]).box, pieces)
+    return boxes
 
 
 def _corners(box: Box, pieces: Sequence[_Piece]) -> Quad:
@@ -318,12 +322,7 @@ def single(
         return replace(agreeing[0], confidence=confidence)
     labels = {c.label for c in rules.candidates if c.field == "hold_share" and c.value == share}
     kind = "available_share" if "available" in labels else "hold_share"
-    pieces = [_Piece(line, layout.box_of(line)) for line in lines]
-    boxes: dict[str, Quad] = {}
-    for name, value in (("fund_code", fund_code), (kind, share)):
-        evidence = [c for c in rules.candidates if c.value == value and c.field == ("fund_code" if name == "fund_code" else "hold_share")]
-        if evidence:
-            boxes[name] = _corners(max(evidence, key=lambda c: CLARITY[c.pairing]).box, pieces)
+    boxes = _evidence(rules, {"fund_code": fund_code, kind: share}, [_Piece(line, layout.box_of(line)) for line in lines])
     same = [h for h in found if h.fund_code == fund_code]
     named = same[0] if len(same) == 1 else None
     if named is not None:
