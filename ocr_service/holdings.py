@@ -13,11 +13,11 @@ fund's name and code over its NAV and returns (a quote page) is none.
 
 A scrolled list cuts a fund at the top or bottom edge: the top one shows no name (its rows before the
 first name belong to no block), the bottom one fewer fields than the others (a name without its figures,
-a position without its code). A first or last block whose fields are a strict subset of what the page's
-other blocks show is such a cut fund, not a holding.
+a position without its code). A last block whose fields are a strict subset of what the page's other
+blocks mostly show is such a cut fund, not a holding.
 
-Lines are split where the OCR read two columns as one (`005827  份额 1,234.56`, `005827 | 混合型`) before
-they are grouped into rows; every value keeps the corners of the text it came from, in image pixels.
+Lines are split where the OCR read two columns as one (`005827  份额 1,234.56`, `005827 | 混合型`, a name
+run into its amount) before they are grouped into rows; every value keeps the corners of the text it came from, in image pixels.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ _NOT_NAME = re.compile(r"^(我的|全部|仅显示|已显示|没有)")
 # unit: `123456份` is a figure).
 _COLUMN_GAP = re.compile(r"\s{2,}|\s*[|｜]\s*|(?<=[0-9]{6})(?<![0-9.,][0-9]{6})\s*(?=[\u4e00-\u9fff])(?!\s*(?:份(?!额)|[元股天年月日万亿]))")
 _CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
+# A name the OCR ran into the amount right of it: `红利低波灵活配置混合C1967597.97`.
+_NAME_AND_FIGURE = re.compile(r"(.*[^0-9,.\s])\s*([0-9][0-9,]*\.[0-9]{2})")
+# A profit whose minus the OCR read as another dash (`=0.02`, `一3.10`, `~1.00`).
+_MISREAD_SIGN = re.compile(r"[=~一_]\s?[0-9][0-9,]*\.[0-9]{2}")
 # `持有 1,234.56` on a compact list line means the held shares (`持有收益 12.00` stays a profit).
 _HELD_ON_LIST = re.compile(r"持有\s*[:：]?\s*([0-9].*)")
 
@@ -109,8 +113,9 @@ def holdings(lines: Sequence[OcrLine]) -> tuple[Holding, ...]:
         end = next((r for r in range(first + 1, len(grid)) if layout.bottom(grid[r]) - layout.top(grid[first]) > 2 * tallest), len(grid))
         spans[-1] = (first, end)
     blocks = [_block(grid[first:end], grid[header] if header is not None else None) for first, end in spans]
-    whole = [b for i, b in enumerate(blocks) if not (i in (0, len(blocks) - 1) and _cut(b, blocks[:i] + blocks[i + 1 :]))]
-    return tuple(h for b in whole if (h := _holding(b)) is not None)
+    if len(blocks) > 1 and _cut(blocks[-1], blocks[:-1]):
+        blocks.pop()
+    return tuple(h for b in blocks if (h := _holding(b)) is not None)
 
 
 def _pieces(line: OcrLine) -> list[_Piece]:
@@ -121,6 +126,8 @@ def _pieces(line: OcrLine) -> list[_Piece]:
         at = gap.end()
     parts.append((at, len(text)))
     parts = [(a, b) for a, b in parts if text[a:b].strip()]
+    if len(parts) == 1 and (run := _NAME_AND_FIGURE.fullmatch(text)) and _looks_like_name(run.group(1)):
+        parts = [run.span(1), run.span(2)]
     if len(parts) <= 1:
         return [_Piece(line, layout.box_of(line))]
     pieces = []
@@ -145,11 +152,15 @@ def _is_header(row: list[_Piece]) -> bool:
 
 
 def _is_name(piece: _Piece) -> bool:
+    return not _label_kinds(piece) and _looks_like_name(piece.line.text)
+
+
+def _looks_like_name(text: str) -> bool:
     """Words shaped like a fund's name: its kind at the end, before or inside a closing bracket (a listing
     the OCR misread, `指数(L0F)`, still ends in its kind)."""
-    text = _name_text(piece)
+    text = _BRACKETED_CODE.sub("", to_halfwidth(text)).strip()
     ending = _NAME_END.search(text) or _NAME_END.search(_TRAILING_BRACKET.sub("", text))
-    return bool(_NAME_TEXT.fullmatch(text) and ending and not _NOT_NAME.search(text) and not _label_kinds(piece))
+    return bool(_NAME_TEXT.fullmatch(text) and ending and not _NOT_NAME.search(text))
 
 
 def _name_text(piece: _Piece) -> str:
@@ -158,8 +169,8 @@ def _name_text(piece: _Piece) -> str:
 
 def _anchors(grid: list[list[_Piece]], start: int, header: int | None) -> list[int]:
     """The rows where a fund's block starts: under a table header, each row whose name column holds words
-    (a code or a figure there is the lower half of a position); elsewhere each row with a fund name at the
-    left edge the names share (a title centred above them is no fund)."""
+    (a code or a figure there is the lower half of a position); elsewhere each row with a fund name in the
+    column the names share (a title centred above them is no fund)."""
     if header is not None:
         column = next(p for p in grid[header] if "name" in _label_kinds(p))
         return [
@@ -171,9 +182,11 @@ def _anchors(grid: list[list[_Piece]], start: int, header: int | None) -> list[i
     names = [(r, p) for r in range(start, len(grid)) for p in grid[r] if _is_name(p)]
     if not names:
         return []
-    edge = min(p.box.left for _, p in names)
+    # A name in a column of names (left edges within a line and a half of another's: the edge may drift
+    # down a photographed page); a page with no such column has one fund, its leftmost name.
     tolerance = 1.5 * max(p.box.height for _, p in names)
-    return sorted({r for r, p in names if p.box.left <= edge + tolerance})
+    column = {r for r, p in names if any(q is not p and abs(p.box.left - q.box.left) <= tolerance for _, q in names)}
+    return sorted(column or {min(names, key=lambda n: n[1].box.left)[0]})
 
 
 def _under(header: _Piece, row: list[_Piece]) -> _Piece | None:
@@ -194,7 +207,7 @@ def _block(rows: list[list[_Piece]], header: list[_Piece] | None) -> _Block:
     if name is not None:
         shows.add("fund_name")
     shapes = {shape(p.line.text) for p in pieces if p.line.text not in found.fund_codes}
-    if "signed" in shapes:
+    if "signed" in shapes or any(_MISREAD_SIGN.fullmatch(to_halfwidth(p.line.text).strip()) for p in pieces):
         shows.add("profit")
     if shapes - {None, "signed", "code"}:
         shows.add("figures")

@@ -154,3 +154,17 @@ def test_a_page_answered_as_one_fund_has_that_one_holding():
     other = single((), extract(lines), lines, fund_code="005827", share="8000.00", confidence=0.95)
     assert (other.fund_code, other.hold_share, other.available_share, other.fund_name) == ("005827", None, "8000.00", None)
     assert other.boxes["fund_code"] == lines[1].box and set(other.boxes) == {"fund_code", "available_share"}
+
+
+def test_a_photographed_list_keeps_its_names_as_their_edge_drifts_and_its_misread_figures():
+    lines = [line("我的持有", 360, 0, align="center")]
+    for n, (name, code) in enumerate((("易方达蓝筹精选混合", "005827"), ("华夏成长混合", "000001"), ("南方纯债债券E", "202101"))):
+        drift = 25 * n  # perspective: each name a little further right than the one above
+        lines += [
+            line(f"{name}{1000 + n:,}.50" if n == 2 else name, 30 + drift, 1 + 2 * n),  # the last name run into its amount
+            line(f"{code}持有份额{10 + n}.00", 30 + drift, 2 + 2 * n),
+            line("=0.02" if n == 2 else "+0.01", 690, 2 + 2 * n, align="right"),  # a minus read as `=`
+        ]
+    assert [(h.fund_code, h.fund_name, h.hold_share) for h in holdings(lines)] == [
+        ("005827", "易方达蓝筹精选混合", "10.00"), ("000001", "华夏成长混合", "11.00"), ("202101", "南方纯债债券E", "12.00"),
+    ]
