@@ -312,10 +312,9 @@ def main() -> None:
     print(f"{len(records)} screenshots, OCR lines from {cache}, decision: {args.decision}, threshold {threshold}\n")
     for index, by in enumerate(args.by):
         report(evaluate(records, answers, by=by, show=args.show if index == 0 else 0), by=by)
-    if any("holdings" in record for record in records):
-        print("Holdings (`holdings` of the answer):\n")
-        for index, by in enumerate(args.by):
-            report_holdings(score_holdings(records, readings, by=by, show=args.show if index == 0 else 0), by=by)
+    print("Holdings (`holdings` of the answer; the list scores on pages whose labels list them):\n")
+    for index, by in enumerate(args.by):
+        report_holdings(score_holdings(records, readings, by=by, show=args.show if index == 0 else 0), by=by)
     if args.calibration:
         calibration(records, readings, args.calibration)
         print(f"calibration rows: {args.calibration}")
