@@ -91,7 +91,7 @@ def schemas(settings: Settings) -> dict[str, Any]:
         },
         "Answer": {
             "type": "object",
-            "required": ["flag", "data", "confidence", "needs_review", "reasons", "source", "corrected", "ocr", "correction", "image_url", "lines"],
+            "required": ["flag", "data", "holdings", "confidence", "needs_review", "reasons", "source", "corrected", "ocr", "correction", "image_url", "lines"],
             "properties": {
                 "flag": {"type": "boolean", "description": "true when data holds a fund code and a share"},
                 "data": _values,

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from hypothesis import strategies as st
+
 from ner_service.data.pages import Page
 from ocr_service.types import OcrLine
+
+# What labels and values are made of, for lines of any text.
+LABEL_WORDS = [
+    "持有份额", "可用份额", "可用", "持仓", "份额", "代码", "基金代码", "名称", "市值", "冻结份额", "：", "(", ")", "份", "¥", "+", "-", ".", ",",
+    " ", "%",
+]
 
 CHAR = 30  # pixels per character and per line height
 
@@ -41,3 +49,12 @@ def perfect_ocr(generated: Page) -> list[OcrLine]:
             left = {"left": anchor, "center": anchor - width // 2, "right": anchor - width}[cell.align]
             lines.append(OcrLine(cell.text, 0.99, ((left, top), (left + width, top), (left + width, top + size), (left, top + size))))
     return lines
+
+
+def any_lines(words: list[str]) -> st.SearchStrategy[list[OcrLine]]:
+    """Up to 25 lines anywhere on the page, of up to five pieces each: `words`, digits, any characters."""
+    texts = st.lists(st.one_of(st.sampled_from(words), st.text(alphabet="0123456789", min_size=1, max_size=8), st.text(max_size=3)), max_size=5)
+    point = st.tuples(st.integers(-50, 2000), st.integers(-50, 3000))
+    return st.lists(
+        st.builds(lambda text, a, b: OcrLine(text, 0.9, (a, (b[0], a[1]), b, (a[0], b[1]))), texts.map("".join), point, point), max_size=25
+    )

@@ -4,12 +4,11 @@ import random
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ner_service.data.pages import LAYOUTS, generate_page
 from ocr_service.extract import extract
 from ocr_service.types import Extraction, OcrLine
-from testkit.lines import line, page, perfect_ocr
+from testkit.lines import LABEL_WORDS, any_lines, line, page, perfect_ocr
 
 
 def answer(lines: list[OcrLine]) -> tuple[str, str, bool]:
@@ -326,12 +325,7 @@ def test_answer_does_not_depend_on_the_order_of_lines():
 
 # --- any input ------------------------------------------------------------------------------------------------
 
-WORDS = st.sampled_from(
-    ["持有份额", "可用份额", "可用", "持仓", "份额", "代码", "基金代码", "名称", "市值", "冻结份额", "：", "(", ")", "份", "¥", "+", "-", ".", ",", " ", "%"]
-)
-TEXTS = st.lists(st.one_of(WORDS, st.text(alphabet="0123456789", min_size=1, max_size=8), st.text(max_size=3)), max_size=5).map("".join)
-POINT = st.tuples(st.integers(-50, 2000), st.integers(-50, 3000))
-LINES = st.lists(st.builds(lambda text, a, b: OcrLine(text, 0.9, (a, (b[0], a[1]), b, (a[0], b[1]))), TEXTS, POINT, POINT), max_size=25)
+LINES = any_lines(LABEL_WORDS)
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,11 +2,13 @@
 
 import random
 
+from hypothesis import given, settings
+
 from bench.screens.wild import generate_wild_page
 from ocr_service.extract import extract
 from ocr_service.holdings import Holding, holdings, single
 from ocr_service.types import OcrLine
-from testkit.lines import line, page, perfect_ocr
+from testkit.lines import LABEL_WORDS, any_lines, line, page, perfect_ocr
 
 
 def fields(found: tuple[Holding, ...]) -> list[tuple]:
@@ -168,3 +170,13 @@ def test_a_photographed_list_keeps_its_names_as_their_edge_drifts_and_its_misrea
     assert [(h.fund_code, h.fund_name, h.hold_share) for h in holdings(lines)] == [
         ("005827", "易方达蓝筹精选混合", "10.00"), ("000001", "华夏成长混合", "11.00"), ("202101", "南方纯债债券E", "12.00"),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_lines([*LABEL_WORDS, "易方达蓝筹精选混合", "沪深300ETF", "名称/代码", "持仓/可用", "市值/盈亏", "  ", "|", "持有", "金额"]))
+def test_any_lines_give_holdings_and_never_raise(lines):
+    for holding in holdings(lines):
+        assert holding.fund_code is None or (len(holding.fund_code) == 6 and holding.fund_code.isdigit())
+        assert 0 <= holding.confidence <= 1
+        assert set(holding.boxes) <= {"fund_code", "fund_name", "hold_share", "available_share", "amount"}
+        assert all(len(quad) == 4 for quad in holding.boxes.values())
