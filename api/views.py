@@ -21,12 +21,15 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
         correction = {
             "fund_code": result.corrected_fund_code,
             "hold_share": result.corrected_hold_share,
+            "holdings": result.corrected_holdings,
             "at": _iso(result.corrected_at),
             "by": result.corrected_by,
         }
     return {
-        "flag": result.corrected or result.flag,
+        # a correction of the holdings alone names no single fund: the answer stays unflagged
+        "flag": result.flag or result.corrected_fund_code is not None,
         "data": {"fund_code": result.effective_fund_code, "hold_share": result.effective_hold_share},
+        "holdings": result.effective_holdings,
         "confidence": result.confidence,
         "needs_review": result.needs_review and not result.corrected,
         "reasons": result.findings.get("reasons", []),
@@ -39,6 +42,7 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
             "fund_codes": result.findings.get("fund_codes", []),
             "shares": result.findings.get("shares", []),
             "decided_by": result.findings.get("decided_by", "rules"),
+            "holdings": result.holdings or [],
         },
         "correction": correction,
         "image_url": result.url,
@@ -73,12 +77,12 @@ def detail_view(listed: Listed, history: list[Correction]) -> dict[str, Any]:
 
 
 def correction_view(correction: Correction) -> dict[str, Any]:
-    return {
-        "old": {"fund_code": correction.old_fund_code, "hold_share": correction.old_hold_share},
-        "new": {"fund_code": correction.new_fund_code, "hold_share": correction.new_hold_share},
-        "author": correction.author,
-        "at": _iso(correction.created_at),
-    }
+    """One history row; `holdings` on both sides only when the correction changed them."""
+    old = {"fund_code": correction.old_fund_code, "hold_share": correction.old_hold_share}
+    new = {"fund_code": correction.new_fund_code, "hold_share": correction.new_hold_share}
+    if correction.new_holdings is not None:
+        old["holdings"], new["holdings"] = correction.old_holdings, correction.new_holdings
+    return {"old": old, "new": new, "author": correction.author, "at": _iso(correction.created_at)}
 
 
 def _iso(value: datetime | None) -> str | None:

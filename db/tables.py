@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 
 # The Alembic revision these tables correspond to; /ready compares it with the database.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 metadata = MetaData(
     naming_convention={
@@ -37,6 +37,8 @@ metadata = MetaData(
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 ID_MAX = 2**63 - 1  # both are signed 64-bit
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+# None stored as SQL NULL (not JSON `null`), so that IS NULL tells "not given" apart in queries.
+OptionalJson = JSON(none_as_null=True)
 _mysql = {"mysql_charset": "utf8mb4", "mysql_engine": "InnoDB"}
 
 results = Table(
@@ -58,6 +60,7 @@ results = Table(
     Column("hold_share", String(64), nullable=False),
     Column("confidence", JSON, nullable=True, comment="{fund_code, hold_share} in [0, 1]; NULL: stored before confidences"),
     Column("needs_review", Boolean, nullable=False, server_default=false(), comment="the OCR answer is not sure: a clerk looks"),
+    Column("holdings", OptionalJson, nullable=True, comment="[{fund_code, fund_name, hold_share, available_share, amount, confidence, boxes}]; NULL: stored before holdings"),
     Column("ocr_model", String(64), nullable=False),
     Column("ner_model", String(64), nullable=True),
     Column("ocr_seconds", Float, nullable=False),
@@ -65,6 +68,7 @@ results = Table(
     Column("corrected_hold_share", String(64), nullable=True),
     Column("corrected_at", Timestamp, nullable=True),
     Column("corrected_by", String(64), nullable=True),
+    Column("corrected_holdings", OptionalJson, nullable=True, comment="the holdings as staff corrected them; NULL: not corrected"),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "needs_review"),
@@ -80,6 +84,8 @@ corrections = Table(
     Column("old_hold_share", String(64), nullable=False),
     Column("new_fund_code", String(16), nullable=False),
     Column("new_hold_share", String(64), nullable=False),
+    Column("old_holdings", OptionalJson, nullable=True, comment="the holdings before; NULL with new_holdings: this correction left them"),
+    Column("new_holdings", OptionalJson, nullable=True, comment="the holdings as corrected; NULL: this correction left them"),
     Column("author", String(64), nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Index(None, "result_id", "id"),

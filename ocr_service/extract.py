@@ -102,10 +102,11 @@ def extract(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> Extrac
     decided = available or ([] if "available" in unpaired else _unique([s.value for s in shares if s.label == "held"]))
     found = _unique([c.value for c in codes])
     candidates = tuple(codes + shares)
-    others = tuple(_unique(_others(grid, pairs)))
+    amounts = tuple(a for p in pairs if p.kind == "money" if (a := _amount(p, slope)))
+    evidence = (tuple(found), tuple(decided), candidates, unpaired, amounts, tuple(_unique(_others(grid, pairs))))
     if len(found) == 1 and len(decided) == 1:
-        return Extraction(found[0], decided[0], True, tuple(found), tuple(decided), candidates, unpaired, others)
-    return Extraction("", "", False, tuple(found), tuple(decided), candidates, unpaired, others)
+        return Extraction(found[0], decided[0], True, *evidence)
+    return Extraction("", "", False, *evidence)
 
 
 def unknown_labels(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> set[str]:
@@ -133,15 +134,8 @@ def _cells(line: OcrLine, learned: Learned) -> list[_Cell]:
 
 def _slice(box: Box, text: str, start: int, end: int) -> Box:
     """The part of `box` that text[start:end] covers, by character widths."""
-    widths = [_width(ch) for ch in text]
-    total = sum(widths)
-    left = box.left + box.width * sum(widths[:start]) / total
-    right = box.left + box.width * sum(widths[:end]) / total
-    return Box(left, box.top, right, box.bottom)
-
-
-def _width(char: str) -> float:
-    return 0.55 if char.isascii() else 1.0
+    first, last = layout.span(text, start, end)
+    return Box(box.left + box.width * first, box.top, box.left + box.width * last, box.bottom)
 
 
 def _cell(line: OcrLine, box: Box, text: str, learned: Learned) -> _Cell:
@@ -246,6 +240,14 @@ def _share(pair: _Pair, codes: set[str], slope: float) -> Candidate | None:
     if kind == "price" and pair.pairing != "same_line":
         return None
     return Candidate(value, "hold_share", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box, pair.drift(slope))
+
+
+def _amount(pair: _Pair, slope: float) -> Candidate | None:
+    """The pair's value as an amount of money (`¥12,345.67`, `12,345.67元`, a plain figure), if it is one."""
+    value = normalise_share(pair.source.value)
+    if value is None or shape(pair.source.value) not in ("figure", "money"):
+        return None
+    return Candidate(value, "amount", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box, pair.drift(slope))
 
 
 def _free_codes(cell: _Cell) -> list[Candidate]:

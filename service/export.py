@@ -57,8 +57,12 @@ def export_record(result: StoredResult) -> dict[str, Any]:
         "entities": result.entities,
         "fund_code": result.effective_fund_code,
         "hold_share": result.effective_hold_share,
+        "holdings": result.effective_holdings,
         "models": {"ocr": result.ocr_model, "ner": result.ner_model},
     }
+    if not result.effective_fund_code:
+        record["reason"] = "holdings_only"  # a list page corrected through its holdings: no one fund to label
+        return record
     code = list(_code_spans(text, result.effective_fund_code))
     share = list(_share_spans(text, result.effective_hold_share))
     if not code or not share:

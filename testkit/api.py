@@ -57,6 +57,11 @@ class Service:
         headers = {"X-API-Key": key} if key else {}
         return await self.call("POST", "/ocr_info_update", body, **headers)
 
+    def page(self, lines: list[str]) -> str:
+        """A new screenshot URL whose stand-in OCR reads `lines`, one under the other."""
+        image = self.ocr.teach(blank_png(), lines)
+        return self.host.put(f"{id(image)}-{len(self.host.files)}.png", image)
+
     def holding(self, code: str = "110022", share: str = "1234.56") -> str:
         """A new screenshot URL whose stand-in OCR reads a fund code and a share."""
         image = self.ocr.teach(blank_png(), [f"易方达消费行业 {code}", f"持有份额 {share}"])

@@ -97,12 +97,13 @@ async def test_corrections_export_as_labelled_text_and_reprocessing_keeps_them(
     assert everything["exported"] == 3
     assert [json.loads(line)["accepted"] for line in out.read_text(encoding="utf-8").splitlines()] == [False, True, False]
 
-    # An answer an older policy left unflagged; reprocessing decides it again from its stored lines.
+    # An answer an older release stored unflagged and without holdings; reprocessing decides it again from
+    # its stored lines.
     engine = create_engine(database_url)
     async with transaction(engine, write=True) as conn:
         await conn.execute(
             update(results_table).where(results_table.c.url_hash == results.url_hash(flagged))
-            .values(flag=False, fund_code="", hold_share="")
+            .values(flag=False, fund_code="", hold_share="", holdings=None)
         )  # fmt: skip
     await engine.dispose()
     before = await corrections_state(database_url, started)
@@ -113,6 +114,7 @@ async def test_corrections_export_as_labelled_text_and_reprocessing_keeps_them(
     again = (await service.ocr_handler(flagged)).body
     assert again["flag"] is True and again["data"] == {"fund_code": "110022", "hold_share": "1234.56"}
     assert again["models"]["ner"] == tally["model"]
+    assert [(h["fund_code"], h["hold_share"]) for h in again["holdings"]] == [("110022", "1234.56")]
     corrected = (await service.ocr_handler(unsure)).body
     assert corrected["corrected"] is True and corrected["data"] == {"fund_code": "000001", "hold_share": "2000"}
     engine = create_engine(database_url)

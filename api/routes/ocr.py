@@ -61,6 +61,7 @@ async def ocr_info_update(request: Request) -> HTTPResponse:
         url=body.image_url,
         fund_code=body.fund_code,
         hold_share=body.hold_share,
+        holdings=body.holdings,
         author=caller or body.author,  # with keys configured, the key name; never what the body claims
     )
     ctx.answers.put(stored.url_hash, stored)

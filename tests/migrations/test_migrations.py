@@ -134,3 +134,32 @@ def test_each_migration_steps_up_and_down_keeping_the_rows_the_previous_release_
             assert "ocr_claims" in inspect(conn).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_0004_adds_holdings_to_answers_and_history_and_removes_them_again(empty_database: str) -> None:
+    config = alembic_for(empty_database)
+    engine = create_engine(sync_url(empty_database))
+    insert = text(
+        "INSERT INTO ocr_results (url, url_hash, url_type, business_type, image_sha256, image_width, image_height,"
+        " ocr_lines, entities, findings, flag, fund_code, hold_share, ocr_model, ocr_seconds, created_at, updated_at)"
+        " VALUES ('u', :hash, 'oss', 'b', 's', 1, 1, '[]', '[]', '{}', 0, '', '', 'm', 0.1,"
+        " '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+    )
+    added = {"ocr_results": {"holdings", "corrected_holdings"}, "ocr_corrections": {"old_holdings", "new_holdings"}}
+    try:
+        command.upgrade(config, "0003")
+        with engine.begin() as conn:
+            conn.execute(insert, {"hash": "a" * 64})
+        command.upgrade(config, "0004")
+        with engine.begin() as conn:
+            for table, columns in added.items():
+                assert columns <= {c["name"] for c in inspect(conn).get_columns(table)}
+            assert conn.execute(text("SELECT holdings, corrected_holdings FROM ocr_results")).all() == [(None, None)]
+            conn.execute(text("UPDATE ocr_results SET holdings = :h"), {"h": '[{"fund_code": "110022"}]'})
+        command.downgrade(config, "0003")
+        with engine.connect() as conn:
+            for table, columns in added.items():
+                assert columns.isdisjoint(c["name"] for c in inspect(conn).get_columns(table))
+            assert conn.execute(text("SELECT count(*) FROM ocr_results")).scalar() == 1
+    finally:
+        engine.dispose()
