@@ -37,6 +37,7 @@ from core.settings import (
 from db.engine import create_engine
 from ner_service.batcher import NerBatcher
 from ocr_service.pool import EnginePool
+from service.admission import Admission
 from service.answers import AnswerCache
 from service.claims import Claims
 from service.download import Downloader
@@ -119,6 +120,7 @@ def create_app(
             answers=ctx.answers,
             threshold=ctx.config.decision.threshold,
             claims=Claims(ctx.db, lease_seconds=config.claims.lease_seconds, poll_seconds=config.claims.poll_seconds),
+            admission=Admission(engines=config.ocr.instances, max_waiting=config.ocr.max_waiting, metrics=ctx.metrics),
             ner=ctx.ner,
         )
 

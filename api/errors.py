@@ -53,6 +53,8 @@ STATUSES: dict[type[Exception], tuple[int, str]] = {
     service.RecognitionFailed: (500, "recognition_failed"),
     service.NotFound: (404, "not_found"),
     service.Unavailable: (503, "unavailable"),
+    service.Overloaded: (503, "overloaded"),
+    service.Abandoned: (503, "abandoned"),  # nobody is listening; listed so that it is not logged as a 500
     DatabaseUnavailable: (503, "unavailable"),
 }
 
@@ -78,6 +80,8 @@ def render(request: Request, exc: Exception) -> HTTPResponse:
     if (mapped := status_of(exc)) is not None:
         status, code = mapped
         headers = dict(getattr(exc, "headers", {}))
+        if isinstance(exc, service.Overloaded):
+            headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, SanicException):  # Sanic's own: unknown route, wrong method, body too large, ...
         status = exc.status_code
         code = _sanic_code(status)

@@ -142,10 +142,12 @@ class OcrSettings:
     threads_per_instance: int = 1
     max_side: int = MAX_SIDE
     max_pixels: int = MAX_PIXELS
+    max_waiting: int = 8
 
     def __post_init__(self) -> None:
         for key in ("instances", "threads_per_instance", "max_pixels"):
             _require(getattr(self, key) >= 1, f"ocr.{key}", "must be at least 1")
+        _require(self.max_waiting >= 0, "ocr.max_waiting", "must not be negative")
         problem = max_side_problem(self.max_side)
         _require(problem is None, "ocr.max_side", problem or "")
 
