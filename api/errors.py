@@ -61,10 +61,21 @@ STATUSES: dict[type[Exception], tuple[int, str]] = {
 
 def status_of(exc: Exception) -> tuple[int, str] | None:
     """The (status, code) the table gives `exc`, or None when it is not listed."""
-    for cls in type(exc).__mro__:
+    return status_of_class(type(exc))
+
+
+def status_of_class(kind: type) -> tuple[int, str] | None:
+    for cls in kind.__mro__:
         if cls in STATUSES:
             return STATUSES[cls]
     return None
+
+
+def stored_error_view(error: dict[str, Any]) -> dict[str, Any]:
+    """A failure a job item recorded (service.jobs.describe), shaped as /ocr_handler would have answered it."""
+    kind = getattr(service, error["kind"], None)
+    status, code = (status_of_class(kind) if isinstance(kind, type) else None) or (500, "internal_error")
+    return {"status": status, "error": error["message"], "code": code, **error["details"]}
 
 
 def render(request: Request, exc: Exception) -> HTTPResponse:

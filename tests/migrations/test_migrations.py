@@ -20,7 +20,7 @@ from core.settings import REPO_ROOT
 from db.tables import SCHEMA_REVISION, metadata
 from testkit.databases import mysql_database, sqlite_database
 
-TABLES = {"ocr_results", "ocr_corrections", "ocr_claims"}
+TABLES = {"ocr_results", "ocr_corrections", "ocr_claims", "ocr_jobs", "ocr_job_items"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mysql", marks=pytest.mark.mysql)])
@@ -131,6 +131,22 @@ def test_each_migration_steps_up_and_down_keeping_the_rows_the_previous_release_
                 assert MigrationContext.configure(conn).get_current_revision() == revision
                 assert conn.execute(text("SELECT fund_code FROM ocr_results")).scalars().all() == ["110022"]
         with engine.connect() as conn:
+            assert "ocr_claims" in inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_0004_adds_the_job_tables_with_one_item_per_url_in_a_job_and_removes_them(empty_database: str) -> None:
+    config = alembic_for(empty_database)
+    engine = create_engine(sync_url(empty_database))
+    try:
+        command.upgrade(config, "0004")
+        with engine.connect() as conn:
+            unique = inspect(conn).get_unique_constraints("ocr_job_items")
+            assert [c["column_names"] for c in unique] == [["job_id", "url_hash"]]
+        command.downgrade(config, "0003")
+        with engine.connect() as conn:
+            assert {"ocr_jobs", "ocr_job_items"}.isdisjoint(inspect(conn).get_table_names())
             assert "ocr_claims" in inspect(conn).get_table_names()
     finally:
         engine.dispose()
