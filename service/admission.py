@@ -1,9 +1,10 @@
 """Admission control: how many new images one replica takes on at once, so a burst is answered, not queued.
 
-A read is admitted before its download and holds an engine only while it is in OCR. At most
+A read is admitted before its claim and download and holds an engine only while it is in OCR. At most
 `engines + max_waiting` reads are admitted at a time: one past that is refused at once with Overloaded,
-whose Retry-After comes from how long an engine has lately taken per image. So no admitted read waits
-behind more than `max_waiting` others, and the pool's own queue never grows beyond the engines.
+whose Retry-After comes from how long an engine has lately taken per image and how many refused callers
+were already told to come back. So no admitted read waits behind more than `max_waiting` others, and the
+pool's own queue never grows beyond the engines.
 
 A read whose callers have all gone (their connections closed) while it waited is dropped before it takes
 an engine (Abandoned).
@@ -33,6 +34,7 @@ class Admission:
         self._free = engines
         self._queue: deque[asyncio.Future[None]] = deque()  # reads waiting for an engine, first come first
         self._seconds_per_image = 1.0  # until the first image is read
+        self._promised = 0.0  # monotonic time of the last turn promised to a refused caller
         metrics.admission_waiting.set_function(lambda: self.waiting)
 
     @property
@@ -40,10 +42,14 @@ class Admission:
         """Admitted reads not in an engine (downloading, or waiting for a free engine)."""
         return self._admitted - (self._engines - self._free)
 
-    @property
-    def retry_after(self) -> int:
-        """Whole seconds until the engines have likely worked off what waits now."""
-        return max(1, math.ceil(self._seconds_per_image * (self.waiting + 1) / self._engines))
+    def _retry_after(self) -> int:
+        """Whole seconds until a place is likely free for this caller. Each refusal is promised its own
+        turn behind those promised before, one engine-time apart, so a refused burst comes back spread out
+        at the pace the engines read instead of all at once (and mostly refused again)."""
+        now = time.monotonic()
+        turn = self._seconds_per_image / self._engines
+        self._promised = max(self._promised, now + turn * self.waiting) + turn
+        return max(1, math.ceil(self._promised - now))
 
     @asynccontextmanager
     async def admitted(self) -> AsyncIterator[None]:
@@ -53,7 +59,7 @@ class Admission:
             raise Overloaded(
                 f"this replica already reads or queues {self._capacity} images; retry later",
                 reason="overloaded",
-                retry_after=self.retry_after,
+                retry_after=self._retry_after(),
             )
         self._admitted += 1
         try:

@@ -114,13 +114,13 @@ class ScreenshotService:
         while True:
             if (stored := await self._stored(key)) is not None:
                 return stored, False
-            async with self._claims.hold(key) as mine:
+            # admitted before the claim: a full replica refuses at once, without a write to the database
+            async with self._admission.admitted(), self._claims.hold(key) as mine:
                 if mine:
                     # the previous holder may have stored it between the look above and the claim
                     if (stored := await self._stored(key)) is not None:
                         return stored, False
-                    async with self._admission.admitted():
-                        return await self._read(url, key, url_type, deserted)
+                    return await self._read(url, key, url_type, deserted)
             self._metrics.claim_waits.inc()
             await self._claims.wait(key)
 

@@ -79,3 +79,24 @@ async def test_a_read_cancelled_while_waiting_for_an_engine_leaves_no_engine_tak
     await asyncio.gather(second, return_exceptions=True)
     assert admission.waiting == 0
     await asyncio.wait_for(read(), 1)  # the one engine is free
+
+
+async def test_refused_callers_are_told_to_come_back_one_engine_turn_apart() -> None:
+    admission = Admission(engines=1, max_waiting=0, metrics=Metrics())
+    release = asyncio.Event()
+
+    async def read() -> None:
+        async with admission.admitted(), admission.engine(asyncio.Event()):
+            await release.wait()
+
+    held = asyncio.ensure_future(read())
+    await asyncio.sleep(0.01)
+    told = []
+    for _ in range(4):
+        with pytest.raises(Overloaded) as refused:
+            async with admission.admitted():
+                pass
+        told.append(refused.value.retry_after)
+    release.set()
+    await held
+    assert told == sorted(told) and told[-1] - told[0] >= 2  # spread out, not all at the same moment
