@@ -29,7 +29,16 @@ from pathlib import Path
 import aiohttp
 
 from bench.screens.render import render_set
-from bench.service_load import ROOT, RssProbe, free_port, note, percentile, right_answer, running, sample_health
+from bench.service_load import (
+    ROOT,
+    RssProbe,
+    free_port,
+    note,
+    percentile,
+    right_answer,
+    running,
+    sample_health,
+)
 from testkit.image_host import image_host
 from testkit.servers import READY_TIMEOUT
 
