@@ -17,7 +17,7 @@ import pytest
 from aio_pika.exceptions import ChannelClosed
 from yarl import URL
 
-from core.settings import load_settings
+from core.settings import QueueSettings, load_settings
 from service.broker import Broker
 
 BROKER_URL = os.environ.get("FUNDOCR_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -52,8 +52,7 @@ def broker_queue() -> Iterator[dict[str, str]]:
     try:
         yield settings
     finally:
-        queue = load_settings(None, {f"FUNDOCR_{key}": value for key, value in settings.items()}).queue
-        asyncio.run(_delete(Broker(queue).queue_names))
+        delete_queues(load_settings(None, {f"FUNDOCR_{key}": value for key, value in settings.items()}).queue)
 
 
 async def queue_depth(name: str) -> int:
@@ -70,8 +69,13 @@ async def queue_depth(name: str) -> int:
         await asyncio.wait_for(connection.close(), TIMEOUT)
 
 
-async def _delete(names: list[str]) -> None:
-    connection = await aio_pika.connect(BROKER_URL, timeout=TIMEOUT)
+def delete_queues(settings: QueueSettings) -> None:
+    """The item queue of these settings and its retry and dead-letter queues, gone from the broker."""
+    asyncio.run(_delete(settings.url, Broker(settings).queue_names))
+
+
+async def _delete(url: str, names: list[str]) -> None:
+    connection = await aio_pika.connect(url, timeout=TIMEOUT)
     try:
         for name in names:
             channel = await connection.channel()
