@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from testkit.fakes import FakeOcr
 from testkit.image_host import ImageHost
 from testkit.processes import service_environment
 from testkit.rabbitmq import broker_queue
+from testkit.servers import closed_port
 from testkit.settings import config_for
 from tests.test_replicas import query
 
@@ -106,6 +108,37 @@ async def test_a_job_finishes_though_a_worker_is_killed_mid_item_each_item_answe
     for i, url in enumerate(urls):
         assert by_url[url]["answer"]["data"] == {"fund_code": str(110000 + i), "hold_share": f"{i + 1}.50"}
     assert held[0] in {url_hash(url) for url in urls}  # the item in the killed worker's hands was finished
-    rows = query(mysql_url, "SELECT url_hash, COUNT(*) FROM ocr_results GROUP BY url_hash")
+    hashes = [url_hash(url) for url in urls]
+    marks = ", ".join(["%s"] * len(hashes))
+    rows = query(mysql_url, f"SELECT url_hash, COUNT(*) FROM ocr_results WHERE url_hash IN ({marks}) GROUP BY url_hash", *hashes)
     assert sorted(count for _, count in rows) == [1] * ITEMS
     assert query(mysql_url, "SELECT COUNT(*) FROM ocr_job_items WHERE job_id = %s", job_id) == [(ITEMS,)]
+
+
+def test_a_worker_without_a_broker_configured_refuses_to_start_naming_queue_url(tmp_path: Path) -> None:
+    env = service_environment(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
+    done = subprocess.run([sys.executable, "server.py", "worker"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0 and "queue.url" in done.stderr
+
+
+def test_a_worker_whose_broker_cannot_be_reached_exits_with_the_reason_within_the_connect_timeout(tmp_path: Path) -> None:
+    env = service_environment(
+        f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", QUEUE__URL=f"amqp://guest:guest@127.0.0.1:{closed_port()}/",
+        QUEUE__CONNECT_TIMEOUT="2",
+    )  # fmt: skip
+    done = subprocess.run([sys.executable, "server.py", "worker"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0 and "broker cannot be reached" in done.stderr
+
+
+def test_sigterm_stops_an_idle_worker_cleanly(mysql_url: str, queue: dict[str, str], tmp_path: Path) -> None:
+    log = tmp_path / "worker.log"
+    worker = start_worker(mysql_url, queue, log)
+    try:
+        deadline = time.monotonic() + 300
+        while "worker: consuming" not in log.read_text():
+            assert worker.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(60) == 0, log.read_text()[-3000:]  # consumer cancelled, connection closed, engine stopped
+    finally:
+        kill(worker)
