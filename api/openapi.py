@@ -42,6 +42,56 @@ def schemas(settings: Settings) -> dict[str, Any]:
                 "url_type": {"type": "string", "enum": list(URL_TYPES)},
             },
         },
+        "JobRequest": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": settings.queue.max_items,
+                    "items": {"$ref": "#/components/schemas/OcrRequest"},
+                }
+            },
+        },
+        "Job": {
+            "type": "object",
+            "required": ["id", "status", "total", "queued", "done", "failed", "items"],
+            "properties": {
+                "id": _str,
+                "status": {"type": "string", "enum": ["running", "done"]},
+                "total": {"type": "integer", "description": "items: one per distinct image_url"},
+                "queued": {"type": "integer"},
+                "done": {"type": "integer"},
+                "failed": {"type": "integer"},
+                "created_at": _str,
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["image_url", "url_type", "status", "attempts", "answer", "error"],
+                        "properties": {
+                            "image_url": _str,
+                            "url_type": _str,
+                            "status": {"type": "string", "enum": ["queued", "done", "failed"]},
+                            "attempts": {"type": "integer", "description": "tries that failed"},
+                            "answer": {
+                                "allOf": [{"$ref": "#/components/schemas/Answer"}],
+                                "nullable": True,
+                                "description": "what /ocr_handler answers for this image_url, once done",
+                            },
+                            "error": {
+                                "type": "object",
+                                "nullable": True,
+                                "description": "the last try's error as /ocr_handler would answer it, with its `status`",
+                                "properties": {"status": {"type": "integer"}, "error": _str, "code": _str},
+                            },
+                            "finished_at": _nullable_str,
+                        },
+                    },
+                },
+            },
+        },
         "CorrectionRequest": {
             "type": "object",
             "required": ["image_url"],

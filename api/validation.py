@@ -65,12 +65,34 @@ def text_field(data: dict[str, Any], name: str, *, required: bool = True, max_le
 
 def ocr_request(body: bytes) -> OcrRequest:
     """Body of POST /ocr_handler."""
-    data = json_object(body)
+    return _image(json_object(body))
+
+
+def _image(data: dict[str, Any]) -> OcrRequest:
     image_url = text_field(data, "image_url")
     url_type = text_field(data, "url_type")
     if url_type not in URL_TYPES:
         raise BadRequest(f"'url_type' must be one of {list(URL_TYPES)}", field="url_type")
     return OcrRequest(image_url=image_url, url_type=url_type)
+
+
+def job_request(body: bytes, *, max_items: int) -> list[OcrRequest]:
+    """Body of POST /ocr_jobs: {"items": [{"image_url", "url_type"}, ...]}, each item as /ocr_handler's body;
+    a refusal names the item (`items[3].url_type`)."""
+    items = json_object(body).get("items")
+    if not isinstance(items, list) or not items:
+        raise BadRequest("'items' must be a non-empty list of {image_url, url_type}", field="items")
+    if len(items) > max_items:
+        raise BadRequest(f"'items' holds {len(items)} images; a job takes at most {max_items}", field="items")
+    images = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadRequest(f"items[{index}] must be an object {{image_url, url_type}}", field=f"items[{index}]")
+        try:
+            images.append(_image(item))
+        except BadRequest as refusal:
+            raise BadRequest(f"items[{index}]: {refusal}", field=f"items[{index}].{refusal.details['field']}") from None
+    return images
 
 
 def correction_request(body: bytes) -> CorrectionRequest:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from api.errors import stored_error_view
 from db.corrections import Correction
+from db.jobs import Item
 from db.results import Listed, StoredResult
+from service.jobs import JobReport
 
 # What a listing shows of each result (GET /results); GET /results/{id} shows everything.
 _LISTED_KEYS = ("flag", "data", "corrected", "correction", "image_url", "url_type", "created_at", "updated_at")
@@ -83,6 +86,31 @@ def correction_view(correction: Correction) -> dict[str, Any]:
     if correction.new_holdings is not None:
         old["holdings"], new["holdings"] = correction.old_holdings, correction.new_holdings
     return {"old": old, "new": new, "author": correction.author, "at": _iso(correction.created_at)}
+
+
+def job_view(report: JobReport) -> dict[str, Any]:
+    """A job's progress and, per item in the order given, its answer as /ocr_handler gives it, or its error."""
+    counts = report.counts
+    return {
+        "id": report.job.id,
+        "status": "running" if counts["queued"] else "done",
+        "total": len(report.job.items),
+        **counts,
+        "created_at": _iso(report.job.created_at),
+        "items": [_item_view(item, report.results.get(item.result_id or 0)) for item in report.job.items],
+    }
+
+
+def _item_view(item: Item, result: StoredResult | None) -> dict[str, Any]:
+    return {
+        "image_url": item.url,
+        "url_type": item.url_type,
+        "status": item.status,
+        "attempts": item.attempts,
+        "answer": result_view(result, source=item.source or "stored") if result is not None else None,
+        "error": stored_error_view(item.error) if item.error is not None else None,
+        "finished_at": _iso(item.finished_at),
+    }
 
 
 def _iso(value: datetime | None) -> str | None:

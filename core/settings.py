@@ -143,10 +143,12 @@ class OcrSettings:
     threads_per_instance: int = 1
     max_side: int = MAX_SIDE
     max_pixels: int = MAX_PIXELS
+    max_waiting: int = 8
 
     def __post_init__(self) -> None:
         for key in ("instances", "threads_per_instance", "max_pixels"):
             _require(getattr(self, key) >= 1, f"ocr.{key}", "must be at least 1")
+        _require(self.max_waiting >= 0, "ocr.max_waiting", "must not be negative")
         problem = max_side_problem(self.max_side)
         _require(problem is None, "ocr.max_side", problem or "")
 
@@ -197,6 +199,33 @@ class AuthSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueSettings:
+    url: str = ""
+    name: str = "fundocr.items"
+    max_items: int = 1000
+    max_attempts: int = 4
+    retry_seconds: float = 2.0
+    prefetch: int = 4
+    connect_timeout: float = 5.0
+
+    def __post_init__(self) -> None:
+        _require(
+            not self.url or self.url.startswith(("amqp://", "amqps://")),
+            "queue.url",
+            "use amqp://user:password@host:5672/vhost, or leave it empty for no broker",
+        )
+        _require(bool(self.name.strip()), "queue.name", "must not be empty")
+        for key in ("max_items", "max_attempts", "prefetch"):
+            _require(getattr(self, key) >= 1, f"queue.{key}", "must be at least 1")
+        for key in ("retry_seconds", "connect_timeout"):
+            _require(getattr(self, key) > 0, f"queue.{key}", "must be positive")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True, slots=True)
 class LoggingSettings:
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json: bool = True
@@ -213,7 +242,13 @@ class Settings:
     ner: NerSettings = field(default_factory=NerSettings)
     decision: DecisionSettings = field(default_factory=DecisionSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+
+    def __post_init__(self) -> None:
+        # a worker never holds more items than its replica admits: none of them is refused as overloaded
+        room = self.ocr.instances + self.ocr.max_waiting
+        _require(self.queue.prefetch <= room, "queue.prefetch", f"must not exceed ocr.instances + ocr.max_waiting ({room})")
 
 
 def load_settings(path: Path | str | None = DEFAULT_PATH, environ: Mapping[str, str] | None = None) -> Settings:

@@ -105,6 +105,14 @@ async def get_by_id(conn: AsyncConnection, *, result_id: int, for_update: bool =
     return await _get_where(conn, results.c.id == result_id, for_update=for_update)
 
 
+async def get_many(conn: AsyncConnection, *, result_ids: list[int]) -> dict[int, StoredResult]:
+    """The rows with these ids, by id (ids without a row are left out)."""
+    if not result_ids:
+        return {}
+    rows = (await conn.execute(select(*_COLUMNS).where(results.c.id.in_(result_ids)))).mappings()
+    return {row["id"]: StoredResult(**row) for row in rows}
+
+
 async def _get_where(conn: AsyncConnection, condition: ColumnElement[bool], *, for_update: bool) -> StoredResult | None:
     query = select(*_COLUMNS).where(condition)
     if for_update:

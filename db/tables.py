@@ -18,12 +18,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.dialects import mysql
 
 # The Alembic revision these tables correspond to; /ready compares it with the database.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 metadata = MetaData(
     naming_convention={
@@ -98,6 +99,34 @@ claims = Table(
     Column("url_hash", String(64), primary_key=True, comment="the URL being read: one claim per URL across replicas"),
     Column("owner", String(64), nullable=False, comment="the replica (host, pid, random) reading it"),
     Column("expires_at", Timestamp, nullable=False, comment="renewed while the owner works; past it anyone may take over"),
+    **_mysql,
+)
+
+jobs = Table(
+    "ocr_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True, comment="random hex: the job's URL is its only key"),
+    Column("created_at", Timestamp, nullable=False),
+    **_mysql,
+)
+
+job_items = Table(
+    "ocr_job_items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("job_id", String(32), ForeignKey("ocr_jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False, comment="order in the submitted list (first of a repeated URL)"),
+    Column("url", Text, nullable=False),
+    Column("url_hash", String(64), nullable=False, comment="one item per URL in a job"),
+    Column("url_type", String(16), nullable=False),
+    Column("status", String(16), nullable=False, comment="queued, done or failed"),
+    Column("attempts", Integer, nullable=False, server_default="0", comment="tries that ended in an error"),
+    Column("result_id", Id, ForeignKey("ocr_results.id", ondelete="SET NULL"), nullable=True),
+    Column("source", String(8), nullable=True, comment="ocr: this item read it; stored: it was known"),
+    Column("error", JSON, nullable=True, comment="{kind, message, details} of the last failure"),
+    Column("finished_at", Timestamp, nullable=True),
+    UniqueConstraint("job_id", "url_hash"),
+    Index(None, "job_id", "position"),
     **_mysql,
 )
 

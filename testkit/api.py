@@ -13,7 +13,7 @@ import aiohttp
 from sanic import Sanic
 
 from core.settings import Settings
-from server import create_app
+from server import create_app, run_worker
 from testkit.drawing import blank_png
 from testkit.fakes import FakeOcr
 from testkit.image_host import ImageHost
@@ -118,3 +118,21 @@ def assert_error(reply: Reply, status: int, code: str) -> None:
     assert reply.body["code"] == code, reply.body
     assert reply.body["error"]
     assert reply.body["request_id"] == reply.headers["X-Request-ID"]
+
+
+@contextmanager
+def worker_in_thread(config: Settings, ocr: FakeOcr) -> Iterator[None]:
+    """`python server.py worker`'s loop (server.run_worker) with `ocr`, on a loop of its own; stopped on leaving."""
+
+    async def start() -> Callable[[], Awaitable[None]]:
+        stop = asyncio.Event()
+        task = asyncio.ensure_future(run_worker(config, stop, ocr_factory=ocr_factory(ocr)))
+
+        async def end() -> None:
+            stop.set()
+            await asyncio.wait_for(task, 60)
+
+        return end
+
+    with in_thread(start):
+        yield

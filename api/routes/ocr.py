@@ -30,6 +30,8 @@ _REFUSALS = {
         422: "the URL does not hold a readable image",
         500: "the OCR engine failed on this image",
         502: "the image could not be fetched",
+        503: "the database is unavailable, the models are still loading, or the replica already holds "
+        "ocr.instances + ocr.max_waiting new images (code overloaded, with Retry-After; nothing stored)",
     },
 )
 async def ocr_handler(request: Request) -> HTTPResponse:

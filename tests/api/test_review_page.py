@@ -63,9 +63,8 @@ def database() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 async def workbench(database: str, image_host: ImageHost) -> AsyncIterator[Workbench]:
-    config = config_for(
-        database, AUTH__API_KEYS__CLERK=KEY, NER__ENABLED="true"
-    )
+    # the twenty pages of a queue are read at once: room for all of them (admission is tested elsewhere)
+    config = config_for(database, AUTH__API_KEYS__CLERK=KEY, NER__ENABLED="true", OCR__MAX_WAITING="20")
     with serve_app(create_app(config)) as base:  # the real engine pool and the real NER model
         async with aiohttp.ClientSession() as http:
             yield Workbench(base, image_host, http)

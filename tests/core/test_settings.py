@@ -67,6 +67,11 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_DOWNLOAD__MAX_REDIRECTS": "50"}, "download.max_redirects"),
         ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
         ({"FUNDOCR_OCR__MAX_SIDE": "1000"}, "ocr.max_side"),
+        ({"FUNDOCR_OCR__MAX_WAITING": "-1"}, "ocr.max_waiting"),
+        ({"FUNDOCR_QUEUE__URL": "redis://127.0.0.1:6379"}, "queue.url"),
+        ({"FUNDOCR_QUEUE__MAX_ATTEMPTS": "0"}, "queue.max_attempts"),
+        ({"FUNDOCR_QUEUE__RETRY_SECONDS": "0"}, "queue.retry_seconds"),
+        ({"FUNDOCR_QUEUE__PREFETCH": "11"}, "queue.prefetch"),  # above ocr.instances + ocr.max_waiting (10)
         ({"FUNDOCR_DECISION__THRESHOLD": "0"}, "decision.threshold"),
         ({"FUNDOCR_DECISION__THRESHOLD": "1.5"}, "decision.threshold"),
         ({"FUNDOCR_DECISION__LEARNED_LABELS": "var/no-such-labels.json"}, "decision.learned_labels"),

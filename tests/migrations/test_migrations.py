@@ -20,7 +20,7 @@ from core.settings import REPO_ROOT
 from db.tables import SCHEMA_REVISION, metadata
 from testkit.databases import mysql_database, sqlite_database
 
-TABLES = {"ocr_results", "ocr_corrections", "ocr_claims"}
+TABLES = {"ocr_results", "ocr_corrections", "ocr_claims", "ocr_jobs", "ocr_job_items"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mysql", marks=pytest.mark.mysql)])
@@ -161,5 +161,21 @@ def test_0004_adds_holdings_to_answers_and_history_and_removes_them_again(empty_
             for table, columns in added.items():
                 assert columns.isdisjoint(c["name"] for c in inspect(conn).get_columns(table))
             assert conn.execute(text("SELECT count(*) FROM ocr_results")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_0005_adds_the_job_tables_with_one_item_per_url_in_a_job_and_removes_them(empty_database: str) -> None:
+    config = alembic_for(empty_database)
+    engine = create_engine(sync_url(empty_database))
+    try:
+        command.upgrade(config, "0005")
+        with engine.connect() as conn:
+            unique = inspect(conn).get_unique_constraints("ocr_job_items")
+            assert [c["column_names"] for c in unique] == [["job_id", "url_hash"]]
+        command.downgrade(config, "0004")
+        with engine.connect() as conn:
+            assert {"ocr_jobs", "ocr_job_items"}.isdisjoint(inspect(conn).get_table_names())
+            assert "ocr_claims" in inspect(conn).get_table_names()
     finally:
         engine.dispose()
