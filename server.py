@@ -41,19 +41,18 @@ from db.engine import create_engine
 from ner_service.batcher import NerBatcher
 from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.pool import EnginePool
-from ocr_service.teach import MIN_PAGES, Corrected, read_labels, teach, write_labels
+from ocr_service.teach import MIN_PAGES, read_labels, teach, write_labels
 from service.admission import Admission
 from service.answers import AnswerCache
 from service.broker import Broker
 from service.claims import Claims
 from service.download import Downloader
 from service.errors import Unavailable
-from service.export import write_export
+from service.export import read_corrected, write_export
 from service.jobs import ItemWorker, JobService
 from service.metrics import Metrics
 from service.ner import NerReader
 from service.pipeline import Recognizer, ScreenshotService
-from service.reading import lines_of
 from service.reprocess import reprocess
 
 VERSION = "0.1.0"
@@ -305,13 +304,12 @@ def learned_labels(config: Settings) -> Learned:
 def learn_labels(args: argparse.Namespace) -> None:
     """`learn-labels`: the labels corrected pages teach the rules (ocr_service.teach), from export files."""
     try:
-        records = [json.loads(line) for path in args.corrections for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        pages = [Corrected(lines_of(r["lines"]), r["fund_code"], r["hold_share"]) for r in records]
+        pages = read_corrected(args.corrections)
     except (OSError, ValueError, KeyError, TypeError) as error:
         sys.exit(f"learn-labels: the corrections cannot be read ({type(error).__name__}: {error})")
     taught = teach(pages, min_pages=args.min_pages)
     write_labels(taught, args.out)
-    print(json.dumps({"out": str(args.out), "pages": len(records), "labels": taught.labels}, ensure_ascii=False))
+    print(json.dumps({"out": str(args.out), "pages": len(pages), "labels": taught.labels}, ensure_ascii=False))
 
 
 async def reprocess_stored(config: Settings, args: argparse.Namespace) -> None:

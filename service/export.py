@@ -27,7 +27,9 @@ from db.results import StoredResult
 from ner_service import bio
 from ocr_service.labels import AVAILABLE
 from ocr_service.numbers import normalise_share, same_share
+from ocr_service.teach import Corrected
 from service.decide import CODE_LOOK_ALIKES
+from service.reading import lines_of
 
 SHARE_TYPES = ("HOLD_SHARE", "AVAILABLE_SHARE")
 _FIGURE = re.compile(r"[0-9OolISB][0-9OolISB,.，．]*")  # a run the recogniser may have read as a figure
@@ -111,6 +113,13 @@ def _labels(length: int, entities: Sequence[dict[str, Any]], found: Sequence[Fou
     spans = [s for s in spans if not any(s[1] < end and start < s[2] for start, end in taken)]
     spans += [(f.kind, f.start, f.end) for f in found]
     return bio.labels_from_spans(length, sorted(spans, key=lambda s: s[1]))
+
+
+def read_corrected(paths: Sequence[Path]) -> list[Corrected]:
+    """The corrected pages of export files (every record: its stored lines and the values staff gave), for
+    `ocr_service.teach`; OSError, ValueError or KeyError when a file is not such an export."""
+    records = [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Corrected(lines_of(r["lines"]), r["fund_code"], r["hold_share"]) for r in records]
 
 
 def in_range(result: StoredResult, since: datetime | None, until: datetime | None) -> bool:
