@@ -28,7 +28,7 @@ _WHOLE: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("other_share", re.compile(r"(冻结|在途|赎回中|确认中|申购中)份额")),
     ("available", AVAILABLE),
     ("held", re.compile(r"(持有|持仓)?份额|持仓(数量)?|持有(数量|份数)|总份额")),
-    ("code", re.compile(r"(基金|产品|证券)?代码")),
+    ("code", re.compile(r"(基金|产品|证券)?代(码|号)")),
     ("name", re.compile(r"(基金|产品|证券)?名称")),
 )
 _ENDING: tuple[tuple[Kind, re.Pattern[str]], ...] = (

@@ -66,3 +66,13 @@ def test_the_labels_file_round_trips_and_a_bad_one_is_refused_with_its_reason(tm
     out.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="not a learned-labels file"):
         read_labels(out)
+
+
+def test_a_learned_held_figure_is_no_answer_beside_an_unknown_label_like_a_learned_one():
+    """`可回單位` (a misread 可贖回單位) beside the learned `持有單位`: likely the available figure, unknown yet."""
+    learned = {"持有單位": "held", "基金代號": "code"}
+    page = lines("中銀半導體指數(LOF)", "基金代號 160878", "持有單位 112,319.86", "可回單位 12,594.38")
+    found = extract(page, learned=learned)
+    assert not found.flag and "available" in found.unpaired
+    alone = extract(lines("中銀半導體指數(LOF)", "基金代號 160878", "持有單位 112,319.86", "累計收益 18.76"), learned=learned)
+    assert (alone.fund_code, alone.hold_share, alone.flag) == ("160878", "112319.86", True)
