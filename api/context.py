@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.settings import Settings
 from service.answers import AnswerCache
+from service.broker import Broker
 from service.download import Downloader
 from service.errors import Unavailable
+from service.jobs import JobService
 from service.metrics import Metrics
 from service.ner import NerReader
 from service.pipeline import Recognizer, ScreenshotService
@@ -27,6 +29,8 @@ class AppContext:
     ocr: Recognizer | None = None
     ner: NerReader | None = None
     screenshots: ScreenshotService | None = None
+    broker: Broker | None = None
+    jobs: JobService | None = None
     loading: asyncio.Task[None] | None = None
     load_error: str | None = None
 
@@ -42,6 +46,13 @@ class AppContext:
         if self.screenshots is None:
             raise Unavailable(f"the models are not ready ({self.models_state})", reasons={"models": self.models_state})
         return self.screenshots
+
+
+    def ready_jobs(self) -> JobService:
+        """The batch API, once the database is open (without a broker it answers Unavailable itself)."""
+        if self.jobs is None:
+            raise Unavailable("the service is starting", reason="starting")
+        return self.jobs
 
 
 def ctx_of(request: Request) -> AppContext:

@@ -53,16 +53,29 @@ STATUSES: dict[type[Exception], tuple[int, str]] = {
     service.RecognitionFailed: (500, "recognition_failed"),
     service.NotFound: (404, "not_found"),
     service.Unavailable: (503, "unavailable"),
+    service.Overloaded: (503, "overloaded"),
+    service.Abandoned: (503, "abandoned"),  # nobody is listening; listed so that it is not logged as a 500
     DatabaseUnavailable: (503, "unavailable"),
 }
 
 
 def status_of(exc: Exception) -> tuple[int, str] | None:
     """The (status, code) the table gives `exc`, or None when it is not listed."""
-    for cls in type(exc).__mro__:
+    return status_of_class(type(exc))
+
+
+def status_of_class(kind: type) -> tuple[int, str] | None:
+    for cls in kind.__mro__:
         if cls in STATUSES:
             return STATUSES[cls]
     return None
+
+
+def stored_error_view(error: dict[str, Any]) -> dict[str, Any]:
+    """A failure a job item recorded (service.jobs.describe), shaped as /ocr_handler would have answered it."""
+    kind = getattr(service, error["kind"], None)
+    status, code = (status_of_class(kind) if isinstance(kind, type) else None) or (500, "internal_error")
+    return {"status": status, "error": error["message"], "code": code, **error["details"]}
 
 
 def render(request: Request, exc: Exception) -> HTTPResponse:
@@ -78,6 +91,8 @@ def render(request: Request, exc: Exception) -> HTTPResponse:
     if (mapped := status_of(exc)) is not None:
         status, code = mapped
         headers = dict(getattr(exc, "headers", {}))
+        if isinstance(exc, service.Overloaded):
+            headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, SanicException):  # Sanic's own: unknown route, wrong method, body too large, ...
         status = exc.status_code
         code = _sanic_code(status)

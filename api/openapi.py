@@ -9,7 +9,14 @@ from sanic import Sanic
 from sanic_ext import openapi
 
 from api.pages import STATIC
-from api.validation import AUTHOR_MAX_CHARS, FUND_CODE, NER_MAX_CHARS, SHARE
+from api.validation import (
+    AUTHOR_MAX_CHARS,
+    FUND_CODE,
+    FUND_NAME_MAX_CHARS,
+    HOLDINGS_MAX,
+    NER_MAX_CHARS,
+    SHARE,
+)
 from core.settings import URL_TYPES, Settings
 
 H = TypeVar("H", bound=Callable[..., Any])
@@ -35,13 +42,70 @@ def schemas(settings: Settings) -> dict[str, Any]:
                 "url_type": {"type": "string", "enum": list(URL_TYPES)},
             },
         },
+        "JobRequest": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": settings.queue.max_items,
+                    "items": {"$ref": "#/components/schemas/OcrRequest"},
+                }
+            },
+        },
+        "Job": {
+            "type": "object",
+            "required": ["id", "status", "total", "queued", "done", "failed", "items"],
+            "properties": {
+                "id": _str,
+                "status": {"type": "string", "enum": ["running", "done"]},
+                "total": {"type": "integer", "description": "items: one per distinct image_url"},
+                "queued": {"type": "integer"},
+                "done": {"type": "integer"},
+                "failed": {"type": "integer"},
+                "created_at": _str,
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["image_url", "url_type", "status", "attempts", "answer", "error"],
+                        "properties": {
+                            "image_url": _str,
+                            "url_type": _str,
+                            "status": {"type": "string", "enum": ["queued", "done", "failed"]},
+                            "attempts": {"type": "integer", "description": "tries that failed"},
+                            "answer": {
+                                "allOf": [{"$ref": "#/components/schemas/Answer"}],
+                                "nullable": True,
+                                "description": "what /ocr_handler answers for this image_url, once done",
+                            },
+                            "error": {
+                                "type": "object",
+                                "nullable": True,
+                                "description": "the last try's error as /ocr_handler would answer it, with its `status`",
+                                "properties": {"status": {"type": "integer"}, "error": _str, "code": _str},
+                            },
+                            "finished_at": _nullable_str,
+                        },
+                    },
+                },
+            },
+        },
         "CorrectionRequest": {
             "type": "object",
-            "required": ["image_url", "update_fund_code", "update_hold_share"],
+            "required": ["image_url"],
+            "description": "update_fund_code and update_hold_share together, update_holdings, or all three",
             "properties": {
                 "image_url": url,
                 "update_fund_code": {"type": "string", "pattern": f"^{FUND_CODE.pattern}$"},
                 "update_hold_share": {"type": "string", "pattern": f"^{SHARE.pattern}$"},
+                "update_holdings": {
+                    "type": "array",
+                    "maxItems": HOLDINGS_MAX,
+                    "items": {"$ref": "#/components/schemas/HoldingCorrection"},
+                    "description": "the whole corrected list of the page's holdings (empty: the page holds none)",
+                },
                 "author": {
                     "type": "string",
                     "minLength": 1,
@@ -50,12 +114,42 @@ def schemas(settings: Settings) -> dict[str, Any]:
                 },
             },
         },
+        "HoldingCorrection": {
+            "type": "object",
+            "required": ["fund_code"],
+            "additionalProperties": False,
+            "description": "one fund as staff corrected it: hold_share or available_share (or both) not null",
+            "properties": {
+                "fund_code": {"type": "string", "pattern": f"^{FUND_CODE.pattern}$"},
+                "fund_name": {"type": "string", "nullable": True, "maxLength": FUND_NAME_MAX_CHARS},
+                **{name: {"type": "string", "nullable": True, "pattern": f"^{SHARE.pattern}$"} for name in ("hold_share", "available_share", "amount")},
+            },
+        },
+        "Holding": {
+            "type": "object",
+            "required": ["fund_code", "fund_name", "hold_share", "available_share", "amount"],
+            "description": "one fund on the page; null where the page does not show it",
+            "properties": {
+                **{name: _nullable_str for name in ("fund_code", "fund_name", "hold_share", "available_share", "amount")},
+                "confidence": {"type": "number", "description": "0-1: the lower of its code's and its share's"},
+                "boxes": {
+                    "type": "object",
+                    "description": "each field shown: its four corners in image pixels, clockwise from top-left",
+                    "additionalProperties": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+                },
+            },
+        },
         "Answer": {
             "type": "object",
-            "required": ["flag", "data", "confidence", "needs_review", "reasons", "source", "corrected", "ocr", "correction", "image_url", "lines"],
+            "required": ["flag", "data", "holdings", "confidence", "needs_review", "reasons", "source", "corrected", "ocr", "correction", "image_url", "lines"],
             "properties": {
                 "flag": {"type": "boolean", "description": "true when data holds a fund code and a share"},
                 "data": _values,
+                "holdings": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/Holding"},
+                    "description": "every whole fund on the page (the staff's list once corrected); exactly the one of data when the OCR flagged the page",
+                },
                 "confidence": {
                     "type": "object",
                     "nullable": True,
@@ -80,12 +174,19 @@ def schemas(settings: Settings) -> dict[str, Any]:
                         "fund_codes": {"type": "array", "items": _str},
                         "shares": {"type": "array", "items": _str},
                         "decided_by": {"type": "string", "enum": ["rules", "ner", "both"]},
+                        "holdings": {"type": "array", "items": {"$ref": "#/components/schemas/Holding"}},
                     },
                 },
                 "correction": {
                     "type": "object",
                     "nullable": True,
-                    "properties": {"fund_code": _str, "hold_share": _str, "at": _str, "by": _nullable_str},
+                    "properties": {
+                        "fund_code": _nullable_str,
+                        "hold_share": _nullable_str,
+                        "holdings": {"type": "array", "nullable": True, "items": {"$ref": "#/components/schemas/Holding"}},
+                        "at": _str,
+                        "by": _nullable_str,
+                    },
                 },
                 "image_url": _str,
                 "url_type": _str,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from api.errors import stored_error_view
 from db.corrections import Correction
+from db.jobs import Item
 from db.results import Listed, StoredResult
+from service.jobs import JobReport
 
 # What a listing shows of each result (GET /results); GET /results/{id} shows everything.
 _LISTED_KEYS = ("flag", "data", "corrected", "correction", "image_url", "url_type", "created_at", "updated_at")
@@ -21,12 +24,15 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
         correction = {
             "fund_code": result.corrected_fund_code,
             "hold_share": result.corrected_hold_share,
+            "holdings": result.corrected_holdings,
             "at": _iso(result.corrected_at),
             "by": result.corrected_by,
         }
     return {
-        "flag": result.corrected or result.flag,
+        # a correction of the holdings alone names no single fund: the answer stays unflagged
+        "flag": result.flag or result.corrected_fund_code is not None,
         "data": {"fund_code": result.effective_fund_code, "hold_share": result.effective_hold_share},
+        "holdings": result.effective_holdings,
         "confidence": result.confidence,
         "needs_review": result.needs_review and not result.corrected,
         "reasons": result.findings.get("reasons", []),
@@ -39,6 +45,7 @@ def result_view(result: StoredResult, *, source: str) -> dict[str, Any]:
             "fund_codes": result.findings.get("fund_codes", []),
             "shares": result.findings.get("shares", []),
             "decided_by": result.findings.get("decided_by", "rules"),
+            "holdings": result.holdings or [],
         },
         "correction": correction,
         "image_url": result.url,
@@ -73,11 +80,36 @@ def detail_view(listed: Listed, history: list[Correction]) -> dict[str, Any]:
 
 
 def correction_view(correction: Correction) -> dict[str, Any]:
+    """One history row; `holdings` on both sides only when the correction changed them."""
+    old = {"fund_code": correction.old_fund_code, "hold_share": correction.old_hold_share}
+    new = {"fund_code": correction.new_fund_code, "hold_share": correction.new_hold_share}
+    if correction.new_holdings is not None:
+        old["holdings"], new["holdings"] = correction.old_holdings, correction.new_holdings
+    return {"old": old, "new": new, "author": correction.author, "at": _iso(correction.created_at)}
+
+
+def job_view(report: JobReport) -> dict[str, Any]:
+    """A job's progress and, per item in the order given, its answer as /ocr_handler gives it, or its error."""
+    counts = report.counts
     return {
-        "old": {"fund_code": correction.old_fund_code, "hold_share": correction.old_hold_share},
-        "new": {"fund_code": correction.new_fund_code, "hold_share": correction.new_hold_share},
-        "author": correction.author,
-        "at": _iso(correction.created_at),
+        "id": report.job.id,
+        "status": "running" if counts["queued"] else "done",
+        "total": len(report.job.items),
+        **counts,
+        "created_at": _iso(report.job.created_at),
+        "items": [_item_view(item, report.results.get(item.result_id or 0)) for item in report.job.items],
+    }
+
+
+def _item_view(item: Item, result: StoredResult | None) -> dict[str, Any]:
+    return {
+        "image_url": item.url,
+        "url_type": item.url_type,
+        "status": item.status,
+        "attempts": item.attempts,
+        "answer": result_view(result, source=item.source or "stored") if result is not None else None,
+        "error": stored_error_view(item.error) if item.error is not None else None,
+        "finished_at": _iso(item.finished_at),
     }
 
 

@@ -73,8 +73,8 @@ def entities(records: Sequence[dict], model: Path | None) -> list[list]:
     from ner_service.predict import NerPredictor
 
     predictor = NerPredictor.load(model, threads=1, int8=load_settings().ner.int8)
-    texts = ["\n".join(texts(record)) for record in records]
-    return [entities for start in range(0, len(texts), 16) for entities in predictor.predict(texts[start : start + 16])]
+    pages = ["\n".join(texts(record)) for record in records]
+    return [entities for start in range(0, len(pages), 16) for entities in predictor.predict(pages[start : start + 16])]
 
 
 def summary(scored: Sequence[Scored], threshold: float) -> dict[str, float]:

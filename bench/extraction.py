@@ -2,6 +2,7 @@
 
     python -m bench.extraction --count 300 --seed 1
     python -m bench.extraction --set wild --count 360 --seed 11 --decision full --calibration /tmp/cal_11.jsonl
+    python -m bench.extraction --set wild --families list --count 80 --seed 12 --by family degradation
 
 renders a labelled set (bench.screens.render: the default layout families, or with `--set wild` the wild
 families of bench/screens/wild.py photographed, tilted, turned and shrunk by bench/screens/degrade.py),
@@ -10,6 +11,11 @@ OCRs it once into a cache (`--cache`, JSON lines), then prints a table per famil
 FLAGGED WRONG (flag true with a wrong code or share); on negatives (lists, quote pages, ...) the pages
 left unflagged; and the original rules' exact answers on the same lines. Re-runs with the same cache
 only re-decide.
+
+On pages whose labels list their holdings (the wild set; `--families list` renders list pages alone) it
+also scores `holdings`: pages with every holding exactly right (code, held and available shares, in
+order, nothing more), holdings found, holdings invented (returned funds that are no whole holding of the
+page, such as a fund cut at the edge), and on flagged pages whether `holdings` is exactly the one of `data`.
 
 `--decision rules` scores what the service answers without its model (service.reading.read_page: the
 rules of ocr_service.extract, then service.decide); `--decision full` with the NER model as well. Whatever
@@ -34,6 +40,7 @@ from tqdm import tqdm
 
 from bench.owner_rules import owner_extract
 from bench.screens.render import SETS, render_set, render_wild_set
+from bench.screens.wild import FAMILIES
 from core.settings import load_settings
 from ocr_service.types import OcrResult
 from service.reading import Reading, line_json, lines_of, read_page
@@ -169,6 +176,80 @@ def report(table: dict[str, Counter], *, by: str) -> None:
     print()
 
 
+def score_holdings(records: Sequence[dict], readings: Sequence[Reading], *, by: str = "family", show: int = 0) -> dict[str, Counter]:
+    """{group value: Counter} over the pages whose labels list their holdings: `pages`, `pages_right` (every
+    holding returned with its code and shares exactly, and nothing more), `truth` (holdings on the pages),
+    `found` (those returned exactly), `returned`, `invented` (returned funds that are no whole holding of
+    the page: a fund cut at the edge, a title, a fund read twice), `names_right` among the returned; and
+    over flagged pages, `flagged` and `flagged_as_data` (exactly one holding, equal to the answer)."""
+    table: dict[str, Counter] = defaultdict(Counter)
+    for record, reading in zip(records, readings):
+        counts = table[group(record, by)]
+        decision = reading.decision
+        if decision.flag:
+            one = [(h.fund_code, h.share) for h in reading.holdings] == [(decision.fund_code, decision.hold_share)]
+            counts.update(flagged=1, flagged_as_data=one)
+        if "holdings" not in record:
+            continue
+        truth = [(h["fund_code"], h["hold_share"], h["available_share"]) for h in record["holdings"]]
+        got = [(h.fund_code, h.hold_share, h.available_share) for h in reading.holdings]
+        unmatched = Counter(truth)
+        found = 0
+        for key in got:
+            if unmatched[key] > 0:
+                unmatched[key] -= 1
+                found += 1
+        names = {h["fund_name"] for h in record["holdings"]}
+        right = got == truth
+        counts.update(
+            pages=1, pages_right=right, truth=len(truth), found=found, returned=len(got),
+            invented=len(got) - _same_funds(record["holdings"], reading.holdings),
+            names_right=sum(1 for h in reading.holdings if h.fund_name in names),
+        )
+        if show and not right:
+            show -= 1
+            print(f"holdings {record['path']} {record.get('degradation')}\n  truth={truth}\n  got=  {got}", file=sys.stderr)
+            print("   " + " / ".join(texts(record)), file=sys.stderr)
+    return table
+
+
+def _same_funds(truth: Sequence[dict], got: Sequence[Any]) -> int:
+    """How many returned holdings are funds of the page, one for one: by code where the page shows codes,
+    else by name or by shares."""
+    left = list(truth)
+    same = 0
+    for holding in got:
+        match = next(
+            (t for t in left if (t["fund_code"] == holding.fund_code if t["fund_code"] else t["fund_name"] == holding.fund_name)),
+            None,
+        ) or next((t for t in left if (t["hold_share"], t["available_share"]) == (holding.hold_share, holding.available_share)), None)
+        if match is not None:
+            left.remove(match)
+            same += 1
+    return same
+
+
+def report_holdings(table: dict[str, Counter], *, by: str = "family") -> None:
+    """A markdown table of score_holdings: one row per group, then all pages."""
+
+    def part(count: int, total: int) -> str:
+        return f"{100 * count / total:.1f}% ({count}/{total})" if total else "-"
+
+    total = sum(table.values(), Counter())
+    print(f"| {by} | pages with every holding right | holdings found | **holdings invented** (of returned) | names right (of returned) | flagged: one holding = data |")
+    print("|---|---|---|---|---|---|")
+    for name, row in [*table.items(), ("**all**", total)]:
+        cells = [
+            part(row["pages_right"], row["pages"]),
+            part(row["found"], row["truth"]),
+            part(row["invented"], row["returned"]),
+            part(row["names_right"], row["returned"]),
+            part(row["flagged_as_data"], row["flagged"]),
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+
+
 def calibration(records: Sequence[dict], readings: Sequence[Reading], out: Path) -> None:
     """Per page: the decision's answer and confidence, the truth, whether each field was right, the outcome."""
     with out.open("w", encoding="utf-8") as sink:
@@ -201,6 +282,7 @@ def main() -> None:
     parser.add_argument("--set", choices=SETS, default="default", help="default families (seeds 1, 2) or the wild set (seeds 11, 12)")
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--families", nargs="*", choices=FAMILIES, default=list(FAMILIES), help="wild families to render (--set wild)")
     parser.add_argument("--images", type=Path, help="where to render (default /tmp/fundocr-[wild-]screens-SEED-COUNT)")
     parser.add_argument("--cache", type=Path, help="OCR lines cache (default /tmp/fundocr-[wild-]ocr-SEED-COUNT.jsonl)")
     parser.add_argument("--instances", type=int, default=1)
@@ -218,8 +300,10 @@ def main() -> None:
     cache = args.cache or Path(f"/tmp/fundocr-{prefix}ocr-{tag}.jsonl")
     if not cache.exists():
         os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
-        render = render_wild_set if args.set == "wild" else render_set
-        render(images, count=args.count, seed=args.seed)
+        if args.set == "wild":
+            render_wild_set(images, count=args.count, seed=args.seed, families=tuple(args.families))
+        else:
+            render_set(images, count=args.count, seed=args.seed)
         ocr_set(images, cache, instances=args.instances, threads=args.threads)
     records = load(cache)
     threshold = load_settings().decision.threshold if args.threshold is None else args.threshold
@@ -231,6 +315,9 @@ def main() -> None:
     print(f"{len(records)} screenshots, OCR lines from {cache}, decision: {args.decision}, threshold {threshold}\n")
     for index, by in enumerate(args.by):
         report(evaluate(records, answers, by=by, show=args.show if index == 0 else 0), by=by)
+    print("Holdings (`holdings` of the answer; the list scores on pages whose labels list them):\n")
+    for index, by in enumerate(args.by):
+        report_holdings(score_holdings(records, readings, by=by, show=args.show if index == 0 else 0), by=by)
     if args.calibration:
         calibration(records, readings, args.calibration)
         print(f"calibration rows: {args.calibration}")

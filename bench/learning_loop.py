@@ -9,8 +9,9 @@
    the cached real OCR result of each image (recognising the same pages again would only cost time); the
    download, rules, model, policy and storage are the service's own. Every page is asked once: "before".
 3. For each number of corrections: staff correct that many pool pages through POST /ocr_info_update (the
-   truth); export-corrections; the shipped model is trained on the export (--start-from, --minutes);
-   reprocess decides every stored answer again with the new model; the held-out answers are scored again.
+   truth); export-corrections; the rules learn labels from the export (ocr_service.teach, as
+   `server.py learn-labels`) and, unless --minutes is 0, the shipped model is trained on it (--start-from,
+   --minutes); reprocess decides every stored answer again with both; the held-out answers are scored again.
 
 Prints, per family, right / abstained / flagged wrong before and after each round.
 """
@@ -37,9 +38,10 @@ from db.engine import transaction
 from ner_service import train
 from ner_service.batcher import NerBatcher
 from ner_service.predict import NerPredictor
+from ocr_service.teach import teach
 from ocr_service.types import OcrResult
 from server import database, migrate
-from service.export import write_export
+from service.export import read_corrected, write_export
 from service.ner import NerReader
 from service.reprocess import reprocess
 from testkit.api import API_KEY, Service, served
@@ -150,18 +152,23 @@ async def run(args: argparse.Namespace) -> None:
 async def learn(engine, work: Path, count: int, args: argparse.Namespace, *, threshold: float) -> None:  # type: ignore[no-untyped-def]
     exported = work / f"fixes-{count}.jsonl"
     tally = await write_export(engine, exported)
-    model = work / f"model-{count}"
-    options = ["--data", "holdings", "--start-from", str(SHIPPED), "--corrections", str(exported), "--out", str(model),
-               "--minutes", str(args.minutes), "--steps", "100000", "--pages", str(args.pages), "--dev-pages", "200",
-               "--lr", str(args.lr), "--threads", str(args.threads), "--seed", "1"]  # fmt: skip
-    await asyncio.to_thread(train.main, options)
+    taught = teach(read_corrected([exported]))
+    model, trained = SHIPPED, "the shipped model"
+    if args.minutes > 0:
+        model = work / f"model-{count}"
+        options = ["--data", "holdings", "--start-from", str(SHIPPED), "--corrections", str(exported), "--out", str(model),
+                   "--minutes", str(args.minutes), "--steps", "100000", "--pages", str(args.pages), "--dev-pages", "200",
+                   "--lr", str(args.lr), "--threads", str(args.threads), "--seed", "1"]  # fmt: skip
+        await asyncio.to_thread(train.main, options)
+        card = json.loads((model / train.CARD_FILE).read_text())
+        trained = f"model {card['version']} ({card['steps']} steps in {card['minutes']} min, dev F1 {card['dev']['f1']})"
     predictor = await asyncio.to_thread(NerPredictor.load, model, threads=args.threads, int8=True)
     batcher = NerBatcher(predictor, max_batch=16, max_wait_ms=5)
-    changed = await reprocess(engine, ner=NerReader(batcher, version=predictor.version), threshold=threshold)
+    ner = NerReader(batcher, version=predictor.version)
+    changed = await reprocess(engine, ner=ner, threshold=threshold, learned=taught.labels)
     await batcher.close()
-    card = json.loads((model / train.CARD_FILE).read_text())
-    print(f"\n{count} corrections: export {dict(tally)}; model {card['version']} ({card['steps']} steps in "
-          f"{card['minutes']} min, dev F1 {card['dev']['f1']}); reprocess {dict(changed)}")  # fmt: skip
+    learned = json.dumps(taught.labels, ensure_ascii=False)
+    print(f"\n{count} corrections: export {dict(tally)}; labels learned {learned}; {trained}; reprocess {dict(changed)}")
 
 
 def main() -> None:
@@ -171,7 +178,7 @@ def main() -> None:
     parser.add_argument("--heldout", type=int, default=60, help="held-out pages of the unseen family")
     parser.add_argument("--old", type=int, default=60, help="held-out pages of the old families")
     parser.add_argument("--corrections", type=int, nargs="+", default=[20, 50, 100])
-    parser.add_argument("--minutes", type=float, default=6.0, help="training time per round")
+    parser.add_argument("--minutes", type=float, default=6.0, help="model training time per round (0: labels only)")
     parser.add_argument("--pages", type=int, default=600, help="generated pages per epoch beside the corrections")
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--threads", type=int, default=2)

@@ -32,6 +32,7 @@ from bench.service_load import DEFAULT_MYSQL, ROOT, fresh_store, percentile
 from core.settings import load_settings
 from db.engine import create_engine
 from ocr_service.types import OcrResult
+from service.admission import Admission
 from service.answers import AnswerCache
 from service.claims import Claims
 from service.download import Downloader
@@ -87,10 +88,11 @@ async def measure(database_url: str, urls: list[str], concurrency: int) -> None:
             engine=engine,
             downloader=downloader,
             ocr=Instant(),
-            metrics=Metrics(),
+            metrics=(metrics := Metrics()),
             answers=AnswerCache(size=memory),
             threshold=settings.decision.threshold,
             claims=Claims(engine, lease_seconds=settings.claims.lease_seconds, poll_seconds=settings.claims.poll_seconds),
+            admission=Admission(engines=concurrency, max_waiting=0, metrics=metrics),  # what is measured is not shed
         )
 
     remembering = service(settings.cache.size)

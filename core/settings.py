@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -156,10 +157,12 @@ class OcrSettings:
     detector_precision: OcrPrecision = DETECTOR_PRECISION
     recogniser_precision: OcrPrecision = RECOGNISER_PRECISION
     line_min_width: int = LINE_MIN_WIDTH
+    max_waiting: int = 8
 
     def __post_init__(self) -> None:
         for key in ("instances", "threads_per_instance", "max_pixels"):
             _require(getattr(self, key) >= 1, f"ocr.{key}", "must be at least 1")
+        _require(self.max_waiting >= 0, "ocr.max_waiting", "must not be negative")
         problem = max_side_problem(self.max_side)
         _require(problem is None, "ocr.max_side", problem or "")
         _require(
@@ -203,9 +206,16 @@ class NerSettings:
 @dataclass(frozen=True, slots=True)
 class DecisionSettings:
     threshold: float = 0.9
+    learned_labels: str | None = None
 
     def __post_init__(self) -> None:
         _require(0.0 < self.threshold <= 1.0, "decision.threshold", "must be in (0, 1]")
+        if self.learned_labels is not None:
+            _require(self.labels_path.is_file(), "decision.learned_labels", f"{self.labels_path} is not a file")
+
+    @property
+    def labels_path(self) -> Path | None:
+        return REPO_ROOT / self.learned_labels if self.learned_labels is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +227,33 @@ class AuthSettings:
         for name, key in self.api_keys.items():
             _require(len(key) >= 16, f"auth.api_keys.{name}", "must be at least 16 characters")
         _require(len(set(self.api_keys.values())) == len(self.api_keys), "auth.api_keys", "two names share one key")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    url: str = ""
+    name: str = "fundocr.items"
+    max_items: int = 1000
+    max_attempts: int = 4
+    retry_seconds: float = 2.0
+    prefetch: int = 4
+    connect_timeout: float = 5.0
+
+    def __post_init__(self) -> None:
+        _require(
+            not self.url or self.url.startswith(("amqp://", "amqps://")),
+            "queue.url",
+            "use amqp://user:password@host:5672/vhost, or leave it empty for no broker",
+        )
+        _require(bool(self.name.strip()), "queue.name", "must not be empty")
+        for key in ("max_items", "max_attempts", "prefetch"):
+            _require(getattr(self, key) >= 1, f"queue.{key}", "must be at least 1")
+        for key in ("retry_seconds", "connect_timeout"):
+            _require(getattr(self, key) > 0, f"queue.{key}", "must be positive")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +273,13 @@ class Settings:
     ner: NerSettings = field(default_factory=NerSettings)
     decision: DecisionSettings = field(default_factory=DecisionSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+
+    def __post_init__(self) -> None:
+        # a worker never holds more items than its replica admits: none of them is refused as overloaded
+        room = self.ocr.instances + self.ocr.max_waiting
+        _require(self.queue.prefetch <= room, "queue.prefetch", f"must not exceed ocr.instances + ocr.max_waiting ({room})")
 
 
 def load_settings(path: Path | str | None = DEFAULT_PATH, environ: Mapping[str, str] | None = None) -> Settings:
@@ -285,6 +328,9 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
     origin = typing.get_origin(hint)
     if is_dataclass(hint):
         return _build(hint, value if value is not None else {}, f"{key}.")
+    if origin is types.UnionType:  # `str | None`: a setting that may be left out (null)
+        present = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return None if value is None else _coerce(present[0], value, key)
     if origin is Literal:
         _require(value in typing.get_args(hint), key, f"must be one of {list(typing.get_args(hint))}")
         return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,6 +24,8 @@ class Correction:
     new_hold_share: str
     author: str | None
     created_at: datetime
+    old_holdings: list[dict[str, Any]] | None = None  # both None: this correction left the holdings as they were
+    new_holdings: list[dict[str, Any]] | None = None
 
 
 _COLUMNS = [corrections.c[f.name] for f in fields(Correction)]
@@ -36,10 +39,12 @@ async def add(
     old_hold_share: str,
     new_fund_code: str,
     new_hold_share: str,
+    old_holdings: list[dict[str, Any]] | None = None,
+    new_holdings: list[dict[str, Any]] | None = None,
     author: str | None,
     at: datetime,
 ) -> None:
-    """Append one history row."""
+    """Append one history row; `old_holdings` / `new_holdings` only when the holdings changed."""
     await conn.execute(
         insert(corrections).values(
             result_id=result_id,
@@ -47,6 +52,8 @@ async def add(
             old_hold_share=old_hold_share,
             new_fund_code=new_fund_code,
             new_hold_share=new_hold_share,
+            old_holdings=old_holdings,
+            new_holdings=new_holdings,
             author=author,
             created_at=at,
         )
@@ -67,6 +74,7 @@ async def count_since(conn: AsyncConnection, *, since: datetime) -> dict[str, in
     changed = or_(
         corrections.c.old_fund_code != corrections.c.new_fund_code,
         corrections.c.old_hold_share != corrections.c.new_hold_share,
+        corrections.c.new_holdings.isnot(None),
     )
     per_result = (
         select(func.max(case((changed, 1), else_=0)).label("changed"))

@@ -45,6 +45,7 @@ class NewResult:
     ocr_lines: list[dict[str, Any]]
     entities: list[dict[str, Any]]
     findings: dict[str, Any]
+    holdings: list[dict[str, Any]] | None  # None: stored before holdings were read
     flag: bool
     fund_code: str
     hold_share: str
@@ -66,10 +67,18 @@ class StoredResult(NewResult):
     corrected_hold_share: str | None = None
     corrected_at: datetime | None = None
     corrected_by: str | None = None
+    corrected_holdings: list[dict[str, Any]] | None = None
 
     @property
     def corrected(self) -> bool:
         return self.corrected_at is not None
+
+    @property
+    def effective_holdings(self) -> list[dict[str, Any]]:
+        """The holdings staff corrected, else the OCR's (none for rows stored before holdings)."""
+        if self.corrected_holdings is not None:
+            return self.corrected_holdings
+        return self.holdings or []
 
     @property
     def effective_fund_code(self) -> str:
@@ -94,6 +103,14 @@ async def get_by_id(conn: AsyncConnection, *, result_id: int, for_update: bool =
     if not 0 < result_id <= ID_MAX:
         return None
     return await _get_where(conn, results.c.id == result_id, for_update=for_update)
+
+
+async def get_many(conn: AsyncConnection, *, result_ids: list[int]) -> dict[int, StoredResult]:
+    """The rows with these ids, by id (ids without a row are left out)."""
+    if not result_ids:
+        return {}
+    rows = (await conn.execute(select(*_COLUMNS).where(results.c.id.in_(result_ids)))).mappings()
+    return {row["id"]: StoredResult(**row) for row in rows}
 
 
 async def _get_where(conn: AsyncConnection, condition: ColumnElement[bool], *, for_update: bool) -> StoredResult | None:
@@ -123,20 +140,23 @@ async def insert_if_absent(conn: AsyncConnection, *, result: NewResult) -> bool:
 
 
 async def set_correction(
-    conn: AsyncConnection, *, result_id: int, fund_code: str, hold_share: str, author: str | None, at: datetime
+    conn: AsyncConnection,
+    *,
+    result_id: int,
+    fund_code: str | None,
+    hold_share: str | None,
+    holdings: list[dict[str, Any]] | None,
+    author: str | None,
+    at: datetime,
 ) -> None:
-    """Store a staff correction beside the OCR values, which stay untouched."""
-    await conn.execute(
-        update(results)
-        .where(results.c.id == result_id)
-        .values(
-            corrected_fund_code=fund_code,
-            corrected_hold_share=hold_share,
-            corrected_by=author,
-            corrected_at=at,
-            updated_at=at,
-        )
-    )
+    """Store a staff correction beside the OCR values, which stay untouched; None leaves that part (the code
+    and share, or the holdings) as it was."""
+    values: dict[str, Any] = {"corrected_by": author, "corrected_at": at, "updated_at": at}
+    if fund_code is not None and hold_share is not None:
+        values.update(corrected_fund_code=fund_code, corrected_hold_share=hold_share)
+    if holdings is not None:
+        values["corrected_holdings"] = holdings
+    await conn.execute(update(results).where(results.c.id == result_id).values(**values))
 
 
 async def list_results(
@@ -164,6 +184,7 @@ async def set_decision(
     needs_review: bool,
     entities: list[dict[str, Any]],
     findings: dict[str, Any],
+    holdings: list[dict[str, Any]],
     ner_model: str | None,
     at: datetime,
 ) -> None:
@@ -179,6 +200,7 @@ async def set_decision(
             needs_review=needs_review,
             entities=entities,
             findings=findings,
+            holdings=holdings,
             ner_model=ner_model,
             updated_at=at,
         )

@@ -18,12 +18,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.dialects import mysql
 
 # The Alembic revision these tables correspond to; /ready compares it with the database.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0005"
 
 metadata = MetaData(
     naming_convention={
@@ -37,6 +38,8 @@ metadata = MetaData(
 Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER PRIMARY KEY
 ID_MAX = 2**63 - 1  # both are signed 64-bit
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+# None stored as SQL NULL (not JSON `null`), so that IS NULL tells "not given" apart in queries.
+OptionalJson = JSON(none_as_null=True)
 _mysql = {"mysql_charset": "utf8mb4", "mysql_engine": "InnoDB"}
 
 results = Table(
@@ -58,6 +61,7 @@ results = Table(
     Column("hold_share", String(64), nullable=False),
     Column("confidence", JSON, nullable=True, comment="{fund_code, hold_share} in [0, 1]; NULL: stored before confidences"),
     Column("needs_review", Boolean, nullable=False, server_default=false(), comment="the OCR answer is not sure: a clerk looks"),
+    Column("holdings", OptionalJson, nullable=True, comment="[{fund_code, fund_name, hold_share, available_share, amount, confidence, boxes}]; NULL: stored before holdings"),
     Column("ocr_model", String(64), nullable=False),
     Column("ner_model", String(64), nullable=True),
     Column("ocr_seconds", Float, nullable=False),
@@ -65,6 +69,7 @@ results = Table(
     Column("corrected_hold_share", String(64), nullable=True),
     Column("corrected_at", Timestamp, nullable=True),
     Column("corrected_by", String(64), nullable=True),
+    Column("corrected_holdings", OptionalJson, nullable=True, comment="the holdings as staff corrected them; NULL: not corrected"),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "needs_review"),
@@ -80,6 +85,8 @@ corrections = Table(
     Column("old_hold_share", String(64), nullable=False),
     Column("new_fund_code", String(16), nullable=False),
     Column("new_hold_share", String(64), nullable=False),
+    Column("old_holdings", OptionalJson, nullable=True, comment="the holdings before; NULL with new_holdings: this correction left them"),
+    Column("new_holdings", OptionalJson, nullable=True, comment="the holdings as corrected; NULL: this correction left them"),
     Column("author", String(64), nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Index(None, "result_id", "id"),
@@ -92,6 +99,34 @@ claims = Table(
     Column("url_hash", String(64), primary_key=True, comment="the URL being read: one claim per URL across replicas"),
     Column("owner", String(64), nullable=False, comment="the replica (host, pid, random) reading it"),
     Column("expires_at", Timestamp, nullable=False, comment="renewed while the owner works; past it anyone may take over"),
+    **_mysql,
+)
+
+jobs = Table(
+    "ocr_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True, comment="random hex: the job's URL is its only key"),
+    Column("created_at", Timestamp, nullable=False),
+    **_mysql,
+)
+
+job_items = Table(
+    "ocr_job_items",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("job_id", String(32), ForeignKey("ocr_jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False, comment="order in the submitted list (first of a repeated URL)"),
+    Column("url", Text, nullable=False),
+    Column("url_hash", String(64), nullable=False, comment="one item per URL in a job"),
+    Column("url_type", String(16), nullable=False),
+    Column("status", String(16), nullable=False, comment="queued, done or failed"),
+    Column("attempts", Integer, nullable=False, server_default="0", comment="tries that ended in an error"),
+    Column("result_id", Id, ForeignKey("ocr_results.id", ondelete="SET NULL"), nullable=True),
+    Column("source", String(8), nullable=True, comment="ocr: this item read it; stored: it was known"),
+    Column("error", JSON, nullable=True, comment="{kind, message, details} of the last failure"),
+    Column("finished_at", Timestamp, nullable=True),
+    UniqueConstraint("job_id", "url_hash"),
+    Index(None, "job_id", "position"),
     **_mysql,
 )
 

@@ -1,7 +1,8 @@
 """`python -m ocr_service PATH [PATH ...]`: one JSON object per image per line on stdout.
 
 Folders are searched recursively for .png .jpg .jpeg .webp .bmp files; files named directly are read
-whatever their suffix. Each line has `path`, `flag`, `fund_code`, `hold_share`, `lines` and `seconds`;
+whatever their suffix. Each line has `path`, `flag`, `fund_code`, `hold_share`, `holdings` (every fund on the
+page, `ocr_service.holdings`), `lines` and `seconds`;
 an image that cannot be read also has `error`. The exit code is 0 whatever the images held.
 """
 
@@ -22,11 +23,13 @@ from core.settings import MAX_PIXELS
 
 from .errors import OcrError
 from .extract import extract
+from .holdings import holdings, single
 from .pool import EnginePool
+from .support import support
 from .types import OcrResult
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
-NO_ANSWER = {"flag": False, "fund_code": "", "hold_share": "", "lines": []}
+NO_ANSWER = {"flag": False, "fund_code": "", "hold_share": "", "holdings": [], "lines": []}
 PROGRESS_FROM = 5  # images; fewer finish before a bar would tell anything
 
 
@@ -49,11 +52,17 @@ def record(path: Path, outcome: Future[OcrResult]) -> dict[str, Any]:
     except OcrError as exc:
         return {**NO_ANSWER, "path": str(path), "error": str(exc)}
     found = extract(result.lines)
+    listed = holdings(result.lines)
+    if found.flag:
+        # answered as one fund: its one holding is the answer
+        sure = min(support(found, "fund_code").confidence, support(found, "hold_share").confidence)
+        listed = (single(listed, found, result.lines, fund_code=found.fund_code, share=found.hold_share, confidence=round(sure, 4)),)
     return {
         "path": str(path),
         "flag": found.flag,
         "fund_code": found.fund_code,
         "hold_share": found.hold_share,
+        "holdings": [holding.as_json() for holding in listed],
         "lines": [
             {"text": line.text, "confidence": round(line.confidence, 4), "box": line.box}
             for line in result.lines

@@ -23,7 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import layout
-from .labels import LEADER, NOT_CODE, SHARE_KINDS, Kind, clean, kinds
+from .labels import (
+    LEADER,
+    NO_LABELS,
+    NOT_CODE,
+    SHARE_KINDS,
+    Kind,
+    Learned,
+    clean,
+    kinds,
+)
 from .numbers import normalise_share, shape, to_halfwidth
 from .types import Box, Candidate, Extraction, OcrLine, Pairing
 
@@ -71,9 +80,10 @@ class _Pair:
         return abs(distance * slope) / max(self.label.box.height, 1.0)
 
 
-def extract(lines: Sequence[OcrLine]) -> Extraction:
-    """Decide fund code and share from one page's lines; any input gives an answer, never an exception."""
-    grid = [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line)])]
+def extract(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> Extraction:
+    """Decide fund code and share from one page's lines; any input gives an answer, never an exception.
+    `learned`: labels staff corrections taught, read where the patterns of `labels` know nothing."""
+    grid = [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line, learned)])]
     pairs = _pairs(grid)
     slope = math.tan(math.radians(layout.tilt(lines)))
     consumed = {id(p.source) for p in pairs if p.source is not p.label}
@@ -87,18 +97,40 @@ def extract(lines: Sequence[OcrLine]) -> Extraction:
     code_values = {c.value for c in codes}
     shares = [s for p in pairs if p.kind in SHARE_KINDS if (s := _share(p, code_values, slope))]
     labelled = {k for row in grid for cell in row for k in cell.kinds if k in SHARE_KINDS}
+    if _unlearned_kin(grid, pairs, learned):
+        labelled.add("available")
     unpaired = tuple(sorted(labelled - {s.label for s in shares}))
     available = _unique([s.value for s in shares if s.label == "available"])
     decided = available or ([] if "available" in unpaired else _unique([s.value for s in shares if s.label == "held"]))
     found = _unique([c.value for c in codes])
     candidates = tuple(codes + shares)
-    others = tuple(_unique(_others(grid, pairs)))
+    amounts = tuple(a for p in pairs if p.kind == "money" if (a := _amount(p, slope)))
+    evidence = (tuple(found), tuple(decided), candidates, unpaired, amounts, tuple(_unique(_others(grid, pairs))))
     if len(found) == 1 and len(decided) == 1:
-        return Extraction(found[0], decided[0], True, tuple(found), tuple(decided), candidates, unpaired, others)
-    return Extraction("", "", False, tuple(found), tuple(decided), candidates, unpaired, others)
+        return Extraction(found[0], decided[0], True, *evidence)
+    return Extraction("", "", False, *evidence)
 
 
-def _cells(line: OcrLine) -> list[_Cell]:
+def _unlearned_kin(grid: list[list[_Cell]], pairs: list[_Pair], learned: Learned) -> bool:
+    """A held figure came from a learned label while another label on the page, unknown, looks like a learned
+    share label (two characters in common: `可回單位` beside `持有單位`): likely the available figure in words
+    the corrections have not taught (yet). Taken as an available label without its figure."""
+    taught = [p.label.label for p in pairs if p.kind == "held" and p.label.label in learned]
+    shares = [label for label, kind in learned.items() if kind in SHARE_KINDS]
+    unknown = {c.label for row in grid for c in row if c.label and not c.kinds}
+    return bool(taught) and any(_kin(label, known) for label in unknown for known in shares)
+
+
+def _kin(a: str, b: str) -> bool:
+    return any(a[i : i + 2] in b for i in range(len(a) - 1))
+
+
+def unknown_labels(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> set[str]:
+    """The labels on the page that name nothing the rules know (what `ocr_service.teach` may learn)."""
+    return {c.label for line in lines for c in _cells(line, learned) if c.label and not c.kinds}
+
+
+def _cells(line: OcrLine, learned: Learned) -> list[_Cell]:
     """The line as one cell; as one cell per figure where OCR read several columns of figures as one line
     (`211,606.85 211,606.85 51.74`); as two where it ran a name into the next column's figure
     (`沪深300ETF1,000`); none when it holds only punctuation (a dot leader read as a line of its own)."""
@@ -106,35 +138,28 @@ def _cells(line: OcrLine) -> list[_Cell]:
     box = layout.box_of(line)
     figures = list(re.finditer(r"\S+", text))
     if len(figures) > 1 and all(shape(f.group()) for f in figures):
-        return [_cell(line, _slice(box, text, f.start(), f.end()), f.group()) for f in figures]
+        return [_cell(line, _slice(box, text, f.start(), f.end()), f.group(), learned) for f in figures]
     tail = _TRAILING_FIGURE.search(text)
     if tail and normalise_share(tail.group()) is not None:
-        head = _cell(line, _slice(box, text, 0, tail.start()), text[: tail.start()])
+        head = _cell(line, _slice(box, text, 0, tail.start()), text[: tail.start()], learned)
         if not head.kinds and head.label:
-            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group())]
-    cell = _cell(line, box, text)
+            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group(), learned)]
+    cell = _cell(line, box, text, learned)
     return [cell] if cell.label or cell.value else []
 
 
 def _slice(box: Box, text: str, start: int, end: int) -> Box:
     """The part of `box` that text[start:end] covers, by character widths."""
-    widths = [_width(ch) for ch in text]
-    total = sum(widths)
-    left = box.left + box.width * sum(widths[:start]) / total
-    right = box.left + box.width * sum(widths[:end]) / total
-    return Box(left, box.top, right, box.bottom)
+    first, last = layout.span(text, start, end)
+    return Box(box.left + box.width * first, box.top, box.left + box.width * last, box.bottom)
 
 
-def _width(char: str) -> float:
-    return 0.55 if char.isascii() else 1.0
-
-
-def _cell(line: OcrLine, box: Box, text: str) -> _Cell:
+def _cell(line: OcrLine, box: Box, text: str, learned: Learned) -> _Cell:
     text = LEADER.sub(" ", text).strip()
     start = _VALUE_START.search(text)
     head, value = (text[: start.start()], text[start.start() :].strip()) if start else (text, "")
     label = clean(head)
-    return _Cell(line, box, text, label, kinds(label), value)
+    return _Cell(line, box, text, label, kinds(label, learned), value)
 
 
 def _summary(row: list[_Cell]) -> list[_Cell]:
@@ -231,6 +256,14 @@ def _share(pair: _Pair, codes: set[str], slope: float) -> Candidate | None:
     if kind == "price" and pair.pairing != "same_line":
         return None
     return Candidate(value, "hold_share", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box, pair.drift(slope))
+
+
+def _amount(pair: _Pair, slope: float) -> Candidate | None:
+    """The pair's value as an amount of money (`¥12,345.67`, `12,345.67元`, a plain figure), if it is one."""
+    value = normalise_share(pair.source.value)
+    if value is None or shape(pair.source.value) not in ("figure", "money"):
+        return None
+    return Candidate(value, "amount", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box, pair.drift(slope))
 
 
 def _free_codes(cell: _Cell) -> list[Candidate]:

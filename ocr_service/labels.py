@@ -10,12 +10,17 @@ header (`持仓/可用`, `名称/代码`) names one kind per part, for values st
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Literal
 
 Kind = Literal[
     "available", "held", "other_share", "code", "name", "money", "price", "profit", "rate", "date", "id", "other"
 ]
 SHARE_KINDS: tuple[Kind, ...] = ("available", "held")
+# Labels staff corrections taught the rules (`ocr_service.teach`), whole cleaned labels -> their kind.
+Learned = Mapping[str, Kind]
+NO_LABELS: Learned = MappingProxyType({})
 
 # `可回份额`: 可赎回份额 with a character lost by the OCR
 AVAILABLE = re.compile(r"可用(份额|数量)?|可赎?回?份额|可卖(份额|数量)?")
@@ -23,7 +28,7 @@ _WHOLE: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("other_share", re.compile(r"(冻结|在途|赎回中|确认中|申购中)份额")),
     ("available", AVAILABLE),
     ("held", re.compile(r"(持有|持仓)?份额|持仓(数量)?|持有(数量|份数)|总份额")),
-    ("code", re.compile(r"(基金|产品|证券)?代码")),
+    ("code", re.compile(r"(基金|产品|证券)?代(码|号)")),
     ("name", re.compile(r"(基金|产品|证券)?名称")),
 )
 _ENDING: tuple[tuple[Kind, re.Pattern[str]], ...] = (
@@ -50,22 +55,23 @@ def clean(head: str) -> str:
     return _STRIP.sub("", LEADER.sub("", head))
 
 
-def kinds(label: str) -> tuple[Kind, ...]:
+def kinds(label: str, learned: Learned = NO_LABELS) -> tuple[Kind, ...]:
     """The kind a label names (one), or one per part of a combined header (`持仓/可用` -> held, available)."""
     if not label:
         return ()
     parts = re.split(r"[/／]", label)
-    if len(parts) == 2 and all(kind_of(p) for p in parts):
-        return tuple(kind_of(p) for p in parts)  # type: ignore[misc]
-    found = kind_of(label)
+    if len(parts) == 2 and all(kind_of(p, learned) for p in parts):
+        return tuple(kind_of(p, learned) for p in parts)  # type: ignore[misc]
+    found = kind_of(label, learned)
     return (found,) if found else ()
 
 
-def kind_of(label: str) -> Kind | None:
+def kind_of(label: str, learned: Learned = NO_LABELS) -> Kind | None:
+    """What the patterns above make of the label; where they know nothing, what staff corrections taught."""
     for kind, pattern in _WHOLE:
         if pattern.fullmatch(label):
             return kind
     for kind, pattern in _ENDING:
         if pattern.search(label):
             return kind
-    return None
+    return learned.get(label)

@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from .types import Box, OcrLine, Point
+from .types import Box, OcrLine, Point, Quad
 
 
 class Placed(Protocol):
@@ -24,7 +24,7 @@ class Placed(Protocol):
 P = TypeVar("P", bound=Placed)
 
 
-def quad_of(line: OcrLine) -> tuple[Point, Point, Point, Point]:
+def quad_of(line: OcrLine) -> Quad:
     """The line's corners, clockwise from top-left, in the frame rows and columns are read in: the page's
     upright frame (turned the right way up, tilt and perspective removed) where the OCR knew one."""
     return line.upright().box
@@ -44,6 +44,24 @@ def tilt(lines: Sequence[OcrLine]) -> float:
         if math.hypot(x1 - x0, y1 - y0) >= 3 * math.hypot(x3 - x0, y3 - y0):
             angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
     return statistics.median(angles) if len(angles) >= 3 else 0.0
+
+
+def span(text: str, start: int, end: int) -> tuple[float, float]:
+    """Where text[start:end] begins and ends along its line, as shares of the line's length, by character
+    widths (a CJK character is about twice as wide as a digit)."""
+    widths = [0.55 if ch.isascii() else 1.0 for ch in text]
+    total = sum(widths) or 1.0
+    return sum(widths[:start]) / total, sum(widths[:end]) / total
+
+
+def slice_quad(quad: Quad, first: float, last: float) -> Quad:
+    """The part of a line's corners from `first` to `last` of its length (see `span`)."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+
+    def at(ax: int, ay: int, bx: int, by: int, share: float) -> Point:
+        return round(ax + (bx - ax) * share), round(ay + (by - ay) * share)
+
+    return at(x0, y0, x1, y1, first), at(x0, y0, x1, y1, last), at(x3, y3, x2, y2, last), at(x3, y3, x2, y2, first)
 
 
 def rows(items: Sequence[P]) -> list[list[P]]:

@@ -8,7 +8,7 @@ would need a whole-number share figure, which apps rarely show, while three deci
 So `12.345.67` -> `12345.67`, `12,345,67` -> `12345.67`, `1.234` -> `1.234`, `1,234` -> `1234`.
 
 `shape` says what a value looks like before any label says what it is: a share count is a plain figure,
-never a percentage, a signed profit, money (`¥`, `元`), a date or time, a price or NAV (four decimals
+never a percentage, a signed profit, money (`¥`, `元`), a date or time (`2024.05` is a month; `2084.60`, `2095.07` are no dates: years 1990-2049, months 1-12), a price or NAV (four decimals
 under 10: `1.7003`, `2.5435`; share counts are rarely that small and that precise), or a code
 (six digits with a leading zero: `005669`).
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 Shape = Literal["figure", "price", "percent", "signed", "money", "date", "code"]
@@ -25,7 +26,7 @@ Shape = Literal["figure", "price", "percent", "signed", "money", "date", "code"]
 _LOOK_ALIKES = str.maketrans({"。": ".", "，": ",", "、": ",", "·": ".", "O": "0", "o": "0", "l": "1", "I": "1"})
 _UNITS = re.compile(r"^[¥￥$]|(份|股|元)$")
 _DATE = re.compile(
-    r"(19|20)[0-9]{2}([-/.年][0-9]{1,2}([-/.月][0-9]{1,2}日?)?|(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))"
+    r"(199[0-9]|20[0-4][0-9])([-/.年](0?[1-9]|1[0-2])([-/.月](0?[1-9]|[12][0-9]|3[01])日?)?|(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))"
     r"|[0-9]{1,2}([-/月][0-9]{1,2}日?)|[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
 )
 _FIGURE = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})*(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?")
@@ -54,6 +55,14 @@ def normalise_share(text: str) -> str | None:
     if grouped and not _thousands(head):
         return None
     return "".join(head) + "." + last
+
+
+def same_share(a: str, b: str) -> bool:
+    """Two share figures of one value (`1234.5` and `1234.50`); False when either is no number."""
+    try:
+        return Decimal(a) == Decimal(b)
+    except InvalidOperation:
+        return False
 
 
 def _thousands(groups: list[str]) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Point = tuple[int, int]
-Field = Literal["fund_code", "hold_share"]
+Field = Literal["fund_code", "hold_share", "amount"]
 # How a candidate's value was found: in its label's line, in the cell right of the label, in the row under a
 # label, in a table column under a header, as the lower or upper value of a stacked cell under a combined
 # header (`持仓/可用`), or as a code without a label: alone on its line, in brackets after a name, or
@@ -134,9 +134,11 @@ class Extraction:
     `fund_codes` and `shares` are the distinct values found (shares of the winning kind: available over
     held); `candidates` every value found with its evidence, for scoring how sure the answer is; `unpaired`
     the share label kinds on the page that no value was paired with (an available label without its
-    figure makes the held figure no answer); `others` the figures the page itself names as something else
-    than the fund's code or share (a market value, a price, a profit, a frozen share, an invitation code,
-    six digits after 验证码): what another reader of the page may not take for either.
+    figure makes the held figure no answer); `amounts` the figures paired with money labels (金额, 市值,
+    ...), which never decide the answer but say what a holding is worth; `others` the figures the page
+    itself names as something else than the fund's code or share (a market value, a price, a profit, a
+    frozen share, an invitation code, six digits after 验证码): what another reader of the page may not
+    take for either.
     """
 
     fund_code: str
@@ -146,4 +148,5 @@ class Extraction:
     shares: tuple[str, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     unpaired: tuple[str, ...] = ()
+    amounts: tuple[Candidate, ...] = ()
     others: tuple[str, ...] = ()

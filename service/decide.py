@@ -87,13 +87,16 @@ def decide(
     text = "\n".join(line.text for line in lines)
     entities = [_whole(e, text) for e in entities if text[e.start : e.end] == e.text]
     trust = _line_trust(lines)
-    codes = support(extraction, "fund_code")
-    code = _combine(codes, _model(entities, ("FUND_CODE",), _code, trust, named_other=set(extraction.others) - set(codes.strengths)))
+    others = set(extraction.others)
+
+    def combined(rules: Support, tag: str, normalise) -> _FieldDecision:
+        return _combine(rules, _model(entities, (tag,), normalise, trust, skip=others - set(rules.strengths)))
+
+    code = combined(support(extraction, "fund_code"), "FUND_CODE", _code)
     codes_seen = set(extraction.fund_codes) | {v for e in entities if e.type == "FUND_CODE" if (v := _code(e.text))}
     held, available = (
-        _combine(rules, _model(entities, (tag,), lambda t: _share(t, codes_seen), trust, named_other=set(extraction.others) - set(rules.strengths)))
+        combined(support(extraction, "hold_share", label=kind), tag, lambda t: _share(t, codes_seen))
         for kind, tag in (("held", "HOLD_SHARE"), ("available", "AVAILABLE_SHARE"))
-        for rules in [support(extraction, "hold_share", label=kind)]
     )
     share = available if available.value or available.disagree else held
     reasons = [r for f in (code, share) if f.disagree or f.confidence < threshold for r in f.reasons]
@@ -132,8 +135,8 @@ def _combine(rules: Support, model: _Model) -> _FieldDecision:
     return _FieldDecision(None, min(rules.confidence, model.confidence) / 2, "both", (DISAGREE,), disagree=True)
 
 
-def _model(entities: Sequence[Entity], types: tuple[str, ...], normalise, trust, *, named_other: set[str]) -> _Model:
-    tagged = [(e, v) for e in entities if e.type in types if (v := normalise(e.text)) not in named_other]
+def _model(entities: Sequence[Entity], types: tuple[str, ...], normalise, trust, *, skip: set[str]) -> _Model:
+    tagged = [(e, v) for e in entities if e.type in types if (v := normalise(e.text)) not in skip]
     values = frozenset(v for _, v in tagged if v is not None)
     if len(values) != 1:
         return _Model(values, 0.0)

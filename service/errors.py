@@ -11,7 +11,10 @@
     ├── UnreadableImage     the bytes look like an image but cannot be decoded, or are too many pixels
     ├── RecognitionFailed   the OCR or NER engine raised on an image it accepted
     ├── NotFound            no answer is stored for the image URL
-    └── Unavailable         a dependency (models, database) cannot serve now; retrying later may work
+    ├── Unavailable         a dependency (models, database, broker) cannot serve now; retrying later may work
+    ├── Overloaded          this replica reads as many images as it may queue (ocr.max_waiting): retry after
+    │                       `retry_after` seconds
+    └── Abandoned           every caller of a read left before it reached an engine, so it was dropped
 
 `details` are facts for the caller (`reason`, a short stable word, is also the metrics label of a failed
 download); the message is a sentence for a person.
@@ -73,4 +76,14 @@ class NotFound(ServiceError):
 
 
 class Unavailable(ServiceError):
+    pass
+
+
+class Overloaded(ServiceError):
+    @property
+    def retry_after(self) -> int:
+        return int(self.details["retry_after"])
+
+
+class Abandoned(ServiceError):
     pass

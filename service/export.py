@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,10 @@ from db.engine import transaction
 from db.results import StoredResult
 from ner_service import bio
 from ocr_service.labels import AVAILABLE
-from ocr_service.numbers import normalise_share
+from ocr_service.numbers import normalise_share, same_share
+from ocr_service.teach import Corrected
 from service.decide import CODE_LOOK_ALIKES
+from service.reading import lines_of
 
 SHARE_TYPES = ("HOLD_SHARE", "AVAILABLE_SHARE")
 _FIGURE = re.compile(r"[0-9OolISB][0-9OolISB,.，．]*")  # a run the recogniser may have read as a figure
@@ -58,8 +59,12 @@ def export_record(result: StoredResult) -> dict[str, Any]:
         "entities": result.entities,
         "fund_code": result.effective_fund_code,
         "hold_share": result.effective_hold_share,
+        "holdings": result.effective_holdings,
         "models": {"ocr": result.ocr_model, "ner": result.ner_model},
     }
+    if not result.effective_fund_code:
+        record["reason"] = "holdings_only"  # a list page corrected through its holdings: no one fund to label
+        return record
     code = list(_code_spans(text, result.effective_fund_code))
     share = list(_share_spans(text, result.effective_hold_share))
     if not code or not share:
@@ -78,7 +83,7 @@ def is_accepted(result: StoredResult) -> bool:
         result.corrected
         and result.flag
         and result.corrected_fund_code == result.fund_code
-        and _same_share(result.corrected_hold_share or "", result.hold_share)
+        and same_share(result.corrected_hold_share or "", result.hold_share)
     )
 
 
@@ -94,18 +99,11 @@ def _share_spans(text: str, share: str) -> Iterator[Found]:
     for match in _FIGURE.finditer(text):
         figure = match.group().rstrip(",.，．")
         value = normalise_share(figure)
-        if value is None or not _same_share(value, share):
+        if value is None or not same_share(value, share):
             continue
         before = text[max(0, match.start() - _LABEL_REACH) : match.start()]
         kind = "AVAILABLE_SHARE" if AVAILABLE.search(before) else "HOLD_SHARE"
         yield Found(kind, match.start(), match.start() + len(figure))
-
-
-def _same_share(a: str, b: str) -> bool:
-    try:
-        return Decimal(a) == Decimal(b)
-    except InvalidOperation:
-        return False
 
 
 def _labels(length: int, entities: Sequence[dict[str, Any]], found: Sequence[Found]) -> list[str]:
@@ -115,6 +113,13 @@ def _labels(length: int, entities: Sequence[dict[str, Any]], found: Sequence[Fou
     spans = [s for s in spans if not any(s[1] < end and start < s[2] for start, end in taken)]
     spans += [(f.kind, f.start, f.end) for f in found]
     return bio.labels_from_spans(length, sorted(spans, key=lambda s: s[1]))
+
+
+def read_corrected(paths: Sequence[Path]) -> list[Corrected]:
+    """The corrected pages of export files (every record: its stored lines and the values staff gave), for
+    `ocr_service.teach`; OSError, ValueError or KeyError when a file is not such an export."""
+    records = [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Corrected(lines_of(r["lines"]), r["fund_code"], r["hold_share"]) for r in records]
 
 
 def in_range(result: StoredResult, since: datetime | None, until: datetime | None) -> bool:

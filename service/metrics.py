@@ -58,6 +58,17 @@ class Metrics:
         self.download_failures = Counter(
             "fundocr_download_failures", "Downloads that failed or were refused", ["reason"], registry=r
         )
+        self.admission_waiting = Gauge(
+            "fundocr_admission_waiting",
+            "New images admitted and not yet in an engine (downloading or waiting); bounded by ocr.max_waiting",
+            registry=r,
+        )
+        self.shed = Counter(
+            "fundocr_shed_requests", "Reads refused at once (503 with Retry-After) because the replica was full", ["reason"], registry=r
+        )
+        self.abandoned = Counter(
+            "fundocr_abandoned_reads", "Reads dropped before OCR because every caller had gone", registry=r
+        )
         self.ocr_queue = Gauge("fundocr_ocr_queue_depth", "Images waiting for or in OCR", registry=r)
         self.ner_queue = Gauge("fundocr_ner_queue_depth", "Texts waiting for NER", registry=r)
 

@@ -3,11 +3,13 @@ in this process (SingleFlight) and in every process on the database (Claims)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,7 +18,9 @@ from db import results
 from db.engine import transaction
 from db.tables import utcnow
 from ocr_service.errors import ImageError
+from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.types import OcrResult
+from service.admission import Admission
 from service.answers import AnswerCache
 from service.claims import Claims
 from service.download import Downloader
@@ -63,12 +67,16 @@ class ScreenshotService:
         answers: AnswerCache,
         threshold: float,
         claims: Claims,
+        admission: Admission,
         ner: NerStep | None = None,
+        learned: Learned = NO_LABELS,
     ) -> None:
         self._engine = engine
         self._threshold = threshold
+        self._learned = learned
         self._answers = answers
         self._claims = claims
+        self._admission = admission
         self._downloader = downloader
         self._ocr = ocr
         self._metrics = metrics
@@ -77,7 +85,8 @@ class ScreenshotService:
 
     async def answer(self, url: str, url_type: str) -> Answer:
         """The stored answer for `url`, or a new one; concurrent requests for one URL share one lookup,
-        and on a miss one download and one OCR run, whichever replica they reach."""
+        and on a miss one download and one OCR run, whichever replica they reach. A miss past the replica's
+        bound is refused at once (Overloaded)."""
         self._downloader.check(url, url_type)
         key = results.url_hash(url)
         if (remembered := self._answers.get(key)) is not None:
@@ -85,7 +94,7 @@ class ScreenshotService:
                 self._metrics.cache.labels(result="hit").inc()
                 return Answer(remembered, "stored")
             self._metrics.outdated.inc()
-        (stored, fresh), joined = await self._flights.run(key, lambda: self._find_or_read(url, key, url_type))
+        (stored, fresh), joined = await self._flights.run(key, partial(self._find_or_read, url, key, url_type))
         self._metrics.cache.labels(result="miss" if fresh else "hit").inc()
         if joined and fresh:
             self._metrics.shared.inc()
@@ -101,21 +110,26 @@ class ScreenshotService:
         async with transaction(self._engine) as conn:
             return await results.get_by_url_hash(conn, url_hash=key)
 
-    async def _find_or_read(self, url: str, key: str, url_type: str) -> tuple[results.StoredResult, bool]:
+    async def _find_or_read(
+        self, url: str, key: str, url_type: str, deserted: asyncio.Event
+    ) -> tuple[results.StoredResult, bool]:
         """The stored row, and whether this call read the image and stored it (False: it was there)."""
         while True:
             if (stored := await self._stored(key)) is not None:
                 return stored, False
-            async with self._claims.hold(key) as mine:
+            # admitted before the claim: a full replica refuses at once, without a write to the database
+            async with self._admission.admitted(), self._claims.hold(key) as mine:
                 if mine:
                     # the previous holder may have stored it between the look above and the claim
                     if (stored := await self._stored(key)) is not None:
                         return stored, False
-                    return await self._read(url, key, url_type)
+                    return await self._read(url, key, url_type, deserted)
             self._metrics.claim_waits.inc()
             await self._claims.wait(key)
 
-    async def _read(self, url: str, key: str, url_type: str) -> tuple[results.StoredResult, bool]:
+    async def _read(
+        self, url: str, key: str, url_type: str, deserted: asyncio.Event
+    ) -> tuple[results.StoredResult, bool]:
         """Download, OCR, rules (and NER), then store; the row is written whole in one transaction or not at all."""
         started = time.perf_counter()
         try:
@@ -124,8 +138,9 @@ class ScreenshotService:
             self._metrics.download_failures.labels(reason=error.reason).inc()
             raise
         self._metrics.download_seconds.observe(time.perf_counter() - started)
-        ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
-        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold), "NER")
+        async with self._admission.engine(deserted):
+            ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
+        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold, learned=self._learned), "NER")
         now = utcnow()
         new = results.NewResult(
             url=url,

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 from db.results import StoredResult
 from ner_service.types import Entity
 from ocr_service.extract import extract
+from ocr_service.holdings import Holding, holdings, single
+from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.types import Extraction, OcrLine, OcrResult, Quad
 from service.decide import Decision, decide
 
@@ -28,11 +30,13 @@ class NerStep(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What was decided (and how sure), what the rules found, and the model's entities."""
+    """What was decided (and how sure), what the rules found, the model's entities and every holding on
+    the page."""
 
     decision: Decision
     rules: Extraction
     entities: Sequence[Entity]
+    holdings: tuple[Holding, ...] = ()
 
     @property
     def findings(self) -> dict[str, Any]:
@@ -42,6 +46,10 @@ class Reading:
             "decided_by": self.decision.source,
             "reasons": list(self.decision.reasons),
         }
+
+    @property
+    def holdings_json(self) -> list[dict[str, Any]]:
+        return [holding.as_json() for holding in self.holdings]
 
     @property
     def entities_json(self) -> list[dict[str, Any]]:
@@ -59,16 +67,24 @@ class Reading:
             "needs_review": decided.needs_review,
             "entities": self.entities_json,
             "findings": self.findings,
+            "holdings": self.holdings_json,
             "ner_model": ner_model,
         }
 
 
-async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float) -> Reading:
-    """Apply the rules to the page's lines and, when `ner` is given, the model to its text; then decide."""
-    rules = extract(ocr.lines)
+async def read_page(ocr: OcrResult, ner: NerStep | None, *, threshold: float, learned: Learned = NO_LABELS) -> Reading:
+    """Apply the rules (knowing the `learned` labels too) to the page's lines and, when `ner` is given, the
+    model to its text; then decide. A flagged answer is one fund: its holdings are exactly that one, equal to
+    the answer."""
+    rules = extract(ocr.lines, learned=learned)
     entities = await ner(ocr.text) if ner is not None else ()
     decision = decide(rules, entities, ocr.lines, threshold=threshold, orientation_unsure=ocr.orientation_unsure)
-    return Reading(decision, rules, entities)
+    found = holdings(ocr.lines)
+    if decision.flag:
+        sure = min(decision.confidence.values())
+        found = (single(found, rules, ocr.lines, fund_code=decision.fund_code, share=decision.hold_share, confidence=sure),)
+    return Reading(decision, rules, entities, found)
+
 
 
 def line_json(line: OcrLine) -> dict[str, Any]:

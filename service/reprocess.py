@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db import results
 from db.engine import transaction
 from db.tables import utcnow
+from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.numbers import normalise_share
 from service.reading import NerStep, Reading, read_page, stored_page
 
@@ -22,7 +23,13 @@ KINDS = ("unchanged", "newly_flagged", "unflagged", "values_changed")
 
 
 async def reprocess(
-    engine: AsyncEngine, *, ner: NerStep | None, threshold: float, since: datetime | None = None, unflagged_only: bool = False
+    engine: AsyncEngine,
+    *,
+    ner: NerStep | None,
+    threshold: float,
+    learned: Learned = NO_LABELS,
+    since: datetime | None = None,
+    unflagged_only: bool = False,
 ) -> Counter[str]:
     """Decide every stored row created since `since` again (only unflagged ones with `unflagged_only`);
     how many answers changed, by kind (KINDS)."""
@@ -30,7 +37,7 @@ async def reprocess(
         rows = await results.list_results(conn, since=since, flag=False if unflagged_only else None)
     tally: Counter[str] = Counter({kind: 0 for kind in KINDS})
     for row in rows:
-        reading = await read_page(stored_page(row), ner, threshold=threshold)
+        reading = await read_page(stored_page(row), ner, threshold=threshold, learned=learned)
         tally[change_of(row, reading)] += 1
         stored = reading.stored(ner.version if ner is not None else None)
         if stored == {column: getattr(row, column) for column in stored}:

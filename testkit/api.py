@@ -13,7 +13,7 @@ import aiohttp
 from sanic import Sanic
 
 from core.settings import Settings
-from server import create_app
+from server import create_app, run_worker
 from testkit.drawing import blank_png
 from testkit.fakes import FakeOcr
 from testkit.image_host import ImageHost
@@ -56,6 +56,11 @@ class Service:
         body = {"image_url": image_url, "update_fund_code": fund_code, "update_hold_share": hold_share}
         headers = {"X-API-Key": key} if key else {}
         return await self.call("POST", "/ocr_info_update", body, **headers)
+
+    def page(self, lines: list[str]) -> str:
+        """A new screenshot URL whose stand-in OCR reads `lines`, one under the other."""
+        image = self.ocr.teach(blank_png(), lines)
+        return self.host.put(f"{id(image)}-{len(self.host.files)}.png", image)
 
     def holding(self, code: str = "110022", share: str = "1234.56") -> str:
         """A new screenshot URL whose stand-in OCR reads a fund code and a share."""
@@ -113,3 +118,21 @@ def assert_error(reply: Reply, status: int, code: str) -> None:
     assert reply.body["code"] == code, reply.body
     assert reply.body["error"]
     assert reply.body["request_id"] == reply.headers["X-Request-ID"]
+
+
+@contextmanager
+def worker_in_thread(config: Settings, ocr: FakeOcr) -> Iterator[None]:
+    """`python server.py worker`'s loop (server.run_worker) with `ocr`, on a loop of its own; stopped on leaving."""
+
+    async def start() -> Callable[[], Awaitable[None]]:
+        stop = asyncio.Event()
+        task = asyncio.ensure_future(run_worker(config, stop, ocr_factory=ocr_factory(ocr)))
+
+        async def end() -> None:
+            stop.set()
+            await asyncio.wait_for(task, 60)
+
+        return end
+
+    with in_thread(start):
+        yield

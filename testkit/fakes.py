@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import threading
 import time
 
 from PIL import Image
@@ -14,7 +15,9 @@ from ocr_service.types import OcrLine, OcrResult
 
 
 class FakeOcr:
-    """Decodes the image like an engine (Pillow, off the loop), then 'reads' the lines a test taught it."""
+    """Decodes the image like an engine (Pillow, off the loop), then 'reads' the lines a test taught it.
+
+    Clearing `gate` holds every image in the engine until it is set again (tests of admission)."""
 
     version = "fake-ocr"
 
@@ -23,6 +26,8 @@ class FakeOcr:
         self.calls = 0
         self.queue_depth = 0
         self.fail_next = False
+        self.gate = threading.Event()
+        self.gate.set()
         self._texts: dict[str, tuple[str, ...]] = {}
 
     def teach(self, image: bytes, lines: list[str]) -> bytes:
@@ -54,6 +59,7 @@ class FakeOcr:
         except (OSError, SyntaxError, Image.DecompressionBombError) as error:
             raise ImageError(f"cannot decode: {error}") from None
         time.sleep(self.delay)
+        self.gate.wait(60)
         return size
 
     def close(self) -> None:

@@ -44,6 +44,7 @@ class ImageHost:
         app.router.add_get("/status/{code}", self._status)
         app.router.add_get("/slow", self._slow)
         app.router.add_get("/late/{seconds}/{name}", self._late)
+        app.router.add_get("/flaky/{failures}/{name}", self._flaky)
         app.router.add_get("/big/{size}", self._big)
         app.router.add_get("/chunked/{size}", self._chunked)
         app.router.add_get("/redirect/{hops}/{name}", self._redirect)
@@ -79,6 +80,12 @@ class ImageHost:
     async def _late(self, request: web.Request) -> web.Response:
         """A file put here, answered after `seconds`: a download still under way when a test looks."""
         await asyncio.sleep(float(request.match_info["seconds"]))
+        return await self._file(request)
+
+    async def _flaky(self, request: web.Request) -> web.Response:
+        """A file put here, answered 503 the first `failures` times it is asked for: a host that comes back."""
+        if self.hits[request.path] <= int(request.match_info["failures"]):
+            return web.Response(status=503)
         return await self._file(request)
 
     async def _big(self, request: web.Request) -> web.Response:

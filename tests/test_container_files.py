@@ -119,7 +119,7 @@ def test_entrypoint_waits_migrates_then_serves() -> None:
     lines = [line for line in script.read_text().splitlines() if line and not line.startswith("#")]
     order = [next(i for i, line in enumerate(lines) if key in line) for key in ("wait_for_db", "alembic upgrade head")]
     assert order == sorted(order)
-    assert lines[-1] == "exec python server.py"
+    assert lines[-1] == 'exec python server.py "$@"'  # serve, or the compose service's command (worker)
 
 
 # --- .dockerignore ------------------------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def test_app_waits_for_a_healthy_mysql_8(compose: dict[str, Any]) -> None:
     services = compose["services"]
     db, app = services["db"], services["app"]
     assert re.fullmatch(r"mysql:8(\.\d+)*", db["image"])
-    assert app["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert app["depends_on"] == {"db": {"condition": "service_healthy"}, "rabbitmq": {"condition": "service_healthy"}}
     test = " ".join(db["healthcheck"]["test"])
     # The image's first start runs a socket-only server while it creates the user: ping over TCP.
     assert "mysqladmin ping" in test and "--host=127.0.0.1" in test
@@ -345,7 +345,32 @@ def test_app_environment_is_what_the_app_reads(compose: dict[str, Any]) -> None:
 
 
 def test_the_default_profile_is_one_replica_on_mysql(compose: dict[str, Any]) -> None:
-    assert [name for name, service in compose["services"].items() if "profiles" not in service] == ["db", "app"]
+    assert [name for name, service in compose["services"].items() if "profiles" not in service] == [
+        "db",
+        "rabbitmq",
+        "app",
+        "worker",
+    ]
+
+
+def test_the_worker_is_the_app_image_answering_the_queue_once_app_has_migrated(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    app, worker, rabbitmq = services["app"], services["worker"], services["rabbitmq"]
+    assert {key: worker[key] for key in ("build", "image", "environment")} == {
+        key: app[key] for key in ("build", "image", "environment")
+    }
+    assert worker["command"] == ["worker"]  # after the entrypoint's wait and migration: python server.py worker
+    assert worker["depends_on"] == {"app": {"condition": "service_healthy"}, "rabbitmq": {"condition": "service_healthy"}}
+    assert worker["healthcheck"] == {"disable": True} and "ports" not in worker
+    assert "rabbitmq-diagnostics" in rabbitmq["healthcheck"]["test"]
+    assert [volume.split(":")[1] for volume in rabbitmq["volumes"]] == ["/var/lib/rabbitmq"]
+    url = urlsplit(load_settings(environ={key: str(value) for key, value in app["environment"].items()}).queue.url)
+    assert (url.hostname, url.port, url.username, url.password) == (
+        "rabbitmq",
+        5672,
+        rabbitmq["environment"]["RABBITMQ_DEFAULT_USER"],
+        rabbitmq["environment"]["RABBITMQ_DEFAULT_PASS"],
+    )
 
 
 def test_the_replicas_profile_puts_two_replicas_behind_the_proxy(compose: dict[str, Any]) -> None:

@@ -30,6 +30,8 @@ _REFUSALS = {
         422: "the URL does not hold a readable image",
         500: "the OCR engine failed on this image",
         502: "the image could not be fetched",
+        503: "the database is unavailable, the models are still loading, or the replica already holds "
+        "ocr.instances + ocr.max_waiting new images (code overloaded, with Retry-After; nothing stored)",
     },
 )
 async def ocr_handler(request: Request) -> HTTPResponse:
@@ -61,6 +63,7 @@ async def ocr_info_update(request: Request) -> HTTPResponse:
         url=body.image_url,
         fund_code=body.fund_code,
         hold_share=body.hold_share,
+        holdings=body.holdings,
         author=caller or body.author,  # with keys configured, the key name; never what the body claims
     )
     ctx.answers.put(stored.url_hash, stored)

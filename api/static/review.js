@@ -11,6 +11,7 @@ const state = {
   index: -1,
   detail: null, // GET /results/{id} of the result shown
   activeField: "fund-code", // the field a clicked box fills
+  holdingsEdited: false, // the holdings table was changed: saving sends it whole
   busy: false,
 };
 
@@ -287,6 +288,7 @@ function takeCandidate(index) {
 const HOLDING_FIELDS = ["fund_code", "fund_name", "hold_share", "available_share", "amount"];
 
 function renderHoldings(detail) {
+  state.holdingsEdited = false;
   const holdings = detail.holdings;
   $("holdings-part").hidden = !Array.isArray(holdings) || holdings.length === 0;
   $("holdings").tBodies[0].replaceChildren(...($("holdings-part").hidden ? [] : holdings.map(holdingRow)));
@@ -300,6 +302,7 @@ function holdingRow(holding) {
     input.name = name;
     input.value = holding[name] ?? "";
     input.setAttribute("aria-label", name);
+    input.addEventListener("input", () => (state.holdingsEdited = true));
     cell.append(input);
     row.append(cell);
   }
@@ -308,14 +311,19 @@ function holdingRow(holding) {
   remove.type = "button";
   remove.textContent = "×";
   remove.title = "not a holding: remove the row";
-  remove.addEventListener("click", () => row.remove());
+  remove.addEventListener("click", () => {
+    state.holdingsEdited = true;
+    row.remove();
+  });
   cell.append(remove);
   row.append(cell);
   return row;
 }
 
+// The table as the clerk left it, when they changed it; untouched, the holdings stay as read (a page of one
+// fund is corrected through its fields).
 function editedHoldings() {
-  if ($("holdings-part").hidden) return undefined;
+  if ($("holdings-part").hidden || !state.holdingsEdited) return undefined;
   return [...$("holdings").tBodies[0].rows].map((row) => {
     const holding = {};
     for (const input of row.querySelectorAll("input")) holding[input.name] = input.value.trim() || null;
@@ -398,6 +406,13 @@ function showError(error) {
   const field = Object.keys(fields).find((id) => fields[id] === error.body.field); // else a holding's, or none
   $(field ? `${field}-error` : "save-error").textContent = error.message;
   if (field) $(field).focus();
+  const holding = /^update_holdings\[(\d+)\](?:\.(\w+))?$/.exec(error.body.field || "");
+  const row = holding && $("holdings").tBodies[0].rows[Number(holding[1])];
+  const input = row && (row.querySelector(`input[name="${holding[2]}"]`) || row.querySelector("input"));
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+  }
 }
 
 async function finished(message) {

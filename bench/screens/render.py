@@ -210,12 +210,12 @@ def _bands(draw: ImageDraw.ImageDraw, layout: Layout, bands: tuple[Band, ...], r
                 draw.ellipse((centre - radius, rule_y + base * 0.25, centre + radius, rule_y + base * 0.25 + 2 * radius), outline=theme.muted, width=max(2, width // 400))
 
 
-def render_wild_set(out: Path, *, count: int, seed: int) -> Path:
-    """Write `count` wild pages, families in turn and degradations in turn over them; returns labels.jsonl."""
+def render_wild_set(out: Path, *, count: int, seed: int, families: tuple[str, ...] = FAMILIES) -> Path:
+    """Write `count` wild pages, `families` in turn and degradations in turn over them; returns labels.jsonl."""
 
     def shot(i: int, rng: random.Random, fonts: list[str]) -> tuple[bytes, dict]:
-        family = FAMILIES[i % len(FAMILIES)]
-        degradation = DEGRADATIONS[(i // len(FAMILIES)) % len(DEGRADATIONS)]
+        family = families[i % len(families)]
+        degradation = DEGRADATIONS[(i // len(families)) % len(DEGRADATIONS)]
         wild = generate_wild_page(rng, family=family)
         font, width = rng.choice(fonts), rng.choice(WIDTHS)
         image, boxes = draw_wild(wild, rng, font=font, width=width)
@@ -275,9 +275,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--set", choices=SETS, default="default", help="the default families, or the wild set")
     parser.add_argument("--layouts", nargs="*", choices=LAYOUTS, default=list(LAYOUTS), help="default set only")
+    parser.add_argument("--families", nargs="*", choices=FAMILIES, default=list(FAMILIES), help="wild set only")
     args = parser.parse_args()
     if args.set == "wild":
-        print(render_wild_set(args.out, count=args.count, seed=args.seed))
+        print(render_wild_set(args.out, count=args.count, seed=args.seed, families=tuple(args.families)))
     else:
         print(render_set(args.out, count=args.count, seed=args.seed, layouts=tuple(args.layouts)))
 

@@ -49,6 +49,32 @@ async def test_first_request_reads_the_image_and_the_second_comes_from_the_datab
     assert await stored_rows(service, url) == 1
 
 
+LIST_PAGE = ["我的基金", "易方达蓝筹精选混合", "005827 持有份额 1,234.56", "华夏成长混合A", "000001 持有份额 88.00"]
+
+
+async def test_a_list_page_stays_unflagged_and_answers_every_holding_also_from_the_database(service: Service) -> None:
+    url = service.page(LIST_PAGE)
+    first = await service.ocr_handler(url)
+    assert first.status == 200, first.body
+    assert (first.body["flag"], first.body["data"]) == (False, {"fund_code": "", "hold_share": ""})
+    listed = [(h["fund_code"], h["fund_name"], h["hold_share"], h["available_share"], h["amount"]) for h in first.body["holdings"]]
+    assert listed == [("005827", "易方达蓝筹精选混合", "1234.56", None, None), ("000001", "华夏成长混合A", "88.00", None, None)]
+    for holding in first.body["holdings"]:
+        assert 0 < holding["confidence"] <= 1
+        assert set(holding["boxes"]) == {"fund_code", "fund_name", "hold_share"}
+    assert first.body["ocr"]["holdings"] == first.body["holdings"]
+    again = await service.ocr_handler(url)
+    assert again.body["source"] == "stored" and again.body["holdings"] == first.body["holdings"]
+
+
+async def test_a_flagged_page_has_exactly_its_one_holding(service: Service) -> None:
+    reply = await service.ocr_handler(service.holding("161725", "2,000.50"))
+    assert reply.body["flag"] is True and reply.body["data"] == {"fund_code": "161725", "hold_share": "2000.50"}
+    (holding,) = reply.body["holdings"]
+    assert (holding["fund_code"], holding["hold_share"], holding["available_share"]) == ("161725", "2000.50", None)
+    assert holding["confidence"] == min(reply.body["confidence"].values())
+
+
 async def test_a_page_without_a_holding_is_an_answer_with_flag_false(service: Service) -> None:
     url = service.host.put("empty-page.png", service.ocr.teach(blank_png(), ["我的资产", "今日收益 +3.20"]))
     reply = await service.ocr_handler(url)

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from testkit.api import API_KEY, Service, assert_error, served
+from testkit.api import API_KEY, Reply, Service, assert_error, served
 from testkit.drawing import blank_png
 
 
@@ -74,6 +74,88 @@ async def test_bad_fields_are_a_400_naming_the_field(service: Service, body: dic
     reply = await service.call("POST", "/ocr_info_update", body, **{"X-API-Key": API_KEY})
     assert_error(reply, 400, "bad_request")
     assert reply.body["field"] == field
+
+
+LIST_PAGE = ["我的基金", "易方达蓝筹精选混合", "005827 持有份额 1,234.56", "华夏成长混合A", "000001 持有份额 88.00"]
+CORRECTED = [
+    {"fund_code": "005827", "fund_name": "易方达蓝筹精选混合", "hold_share": "1234.56", "available_share": None, "amount": None},
+    {"fund_code": "000011", "fund_name": "华夏大盘精选混合", "hold_share": "88.00", "available_share": "80", "amount": "1000.5"},
+]
+
+
+async def correct_holdings(service: Service, url: str, holdings: object, **more: str) -> Reply:
+    body = {"image_url": url, "update_holdings": holdings, **more}
+    return await service.call("POST", "/ocr_info_update", body, **{"X-API-Key": API_KEY})
+
+
+async def test_the_holdings_of_a_list_page_are_corrected_as_a_whole_and_answered_so_from_then_on(service: Service) -> None:
+    url = service.page(LIST_PAGE)
+    read = (await service.ocr_handler(url)).body
+    reply = await correct_holdings(service, url, [{**CORRECTED[0], "fund_name": None}, CORRECTED[1]])
+    assert reply.status == 200, reply.body
+    expected = [{**CORRECTED[0], "fund_name": None}, CORRECTED[1]]
+    assert reply.body["holdings"] == expected and reply.body["corrected"] is True
+    # no single fund was named: the contract's answer stays as the OCR gave it, and nobody needs to look again
+    assert (reply.body["flag"], reply.body["data"], reply.body["needs_review"]) == (False, {"fund_code": "", "hold_share": ""}, False)
+    assert reply.body["ocr"]["holdings"] == read["holdings"] and reply.body["correction"]["holdings"] == expected
+    (change,) = reply.body["history"]
+    assert change["old"] == {"fund_code": "", "hold_share": "", "holdings": read["holdings"]}
+    assert change["new"] == {"fund_code": "", "hold_share": "", "holdings": expected}
+    assert change["author"] == "backoffice"
+
+    again = await service.ocr_handler(url)
+    assert again.body["source"] == "stored" and again.body["corrected"] is True and again.body["holdings"] == expected
+
+    # code and share with the same list: the history keeps the holdings out of a change that left them
+    both = await correct_holdings(service, url, expected, update_fund_code="005827", update_hold_share="1234.56")
+    assert both.status == 200 and both.body["flag"] is True and both.body["holdings"] == expected
+    assert both.body["history"][-1]["new"] == {"fund_code": "005827", "hold_share": "1234.56"}
+
+
+async def test_an_empty_list_says_the_page_holds_no_fund(service: Service) -> None:
+    url = service.page(LIST_PAGE)
+    await service.ocr_handler(url)
+    reply = await correct_holdings(service, url, [])
+    assert reply.status == 200 and reply.body["holdings"] == []
+    assert (await service.ocr_handler(url)).body["holdings"] == []
+
+
+@pytest.mark.parametrize(
+    ("holdings", "field"),
+    [
+        ({"fund_code": "005827"}, "update_holdings"),
+        ("005827", "update_holdings"),
+        ([["005827", "1"]], "update_holdings[0]"),
+        ([{**CORRECTED[0], "share": "1"}], "update_holdings[0]"),
+        ([CORRECTED[0], {**CORRECTED[1], "fund_code": "00001"}], "update_holdings[1].fund_code"),
+        ([{**CORRECTED[0], "fund_code": None}], "update_holdings[0].fund_code"),
+        ([{**CORRECTED[0], "fund_code": 5827}], "update_holdings[0].fund_code"),
+        ([{**CORRECTED[0], "hold_share": "-1"}], "update_holdings[0].hold_share"),
+        ([{**CORRECTED[0], "hold_share": "1,234.56"}], "update_holdings[0].hold_share"),
+        ([{**CORRECTED[0], "hold_share": 1234.56}], "update_holdings[0].hold_share"),
+        ([{**CORRECTED[1], "available_share": "1e3"}], "update_holdings[0].available_share"),
+        ([{**CORRECTED[1], "amount": "-5"}], "update_holdings[0].amount"),
+        ([{**CORRECTED[0], "hold_share": None}], "update_holdings[0].hold_share"),
+        ([{**CORRECTED[0], "fund_name": "名" * 129}], "update_holdings[0].fund_name"),
+        ([CORRECTED[0]] * 101, "update_holdings"),
+    ],
+)
+async def test_bad_holdings_are_a_400_naming_the_item_and_nothing_is_stored(service: Service, holdings: object, field: str) -> None:
+    url = service.page(LIST_PAGE)
+    read = (await service.ocr_handler(url)).body
+    reply = await correct_holdings(service, url, holdings)
+    assert_error(reply, 400, "bad_request")
+    assert reply.body["field"] == field
+    after = (await service.ocr_handler(url)).body
+    assert after["corrected"] is False and after["holdings"] == read["holdings"]
+
+
+async def test_half_a_code_and_share_pair_beside_holdings_is_a_400(service: Service) -> None:
+    url = service.page(LIST_PAGE)
+    await service.ocr_handler(url)
+    reply = await correct_holdings(service, url, CORRECTED, update_fund_code="005827")
+    assert_error(reply, 400, "bad_request")
+    assert reply.body["field"] == "update_hold_share"
 
 
 async def test_a_correction_of_an_unknown_image_is_a_404(service: Service) -> None:

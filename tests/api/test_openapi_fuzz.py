@@ -20,6 +20,7 @@ from schemathesis.config import SchemathesisConfig
 
 from testkit.api import API_KEY, served
 from testkit.fakes import FakeOcr
+from testkit.rabbitmq import broker_queue
 from testkit.servers import StaticResolver
 from testkit.settings import config_for
 
@@ -45,16 +46,18 @@ CHECKS = [
 @pytest.fixture(scope="module")
 def api_schema(sqlite_url: str) -> Iterator[schemathesis.BaseSchema]:
     # Private networks refused and a DNS that knows no name: generated URLs never leave the machine.
-    # The real NER model serves /ner, so generated texts reach it.
-    config = config_for(
-        sqlite_url,
-        AUTH__API_KEYS__BACKOFFICE=API_KEY,
-        DOWNLOAD__ALLOW_PRIVATE_NETWORKS="false",
-        NER__ENABLED="true",
-    )
-    server, _app = served(config, FakeOcr(), resolver=StaticResolver({}))
-    with server as base:
-        yield schemathesis.openapi.from_url(f"{base}/docs/openapi.json", config=CONFIG)
+    # The real NER model serves /ner, so generated texts reach it; the real broker takes generated jobs.
+    with broker_queue() as queue:
+        config = config_for(
+            sqlite_url,
+            AUTH__API_KEYS__BACKOFFICE=API_KEY,
+            DOWNLOAD__ALLOW_PRIVATE_NETWORKS="false",
+            NER__ENABLED="true",
+            **queue,
+        )
+        server, _app = served(config, FakeOcr(), resolver=StaticResolver({}))
+        with server as base:
+            yield schemathesis.openapi.from_url(f"{base}/docs/openapi.json", config=CONFIG)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

@@ -63,9 +63,8 @@ def database() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 async def workbench(database: str, image_host: ImageHost) -> AsyncIterator[Workbench]:
-    config = config_for(
-        database, AUTH__API_KEYS__CLERK=KEY, NER__ENABLED="true"
-    )
+    # the twenty pages of a queue are read at once: room for all of them (admission is tested elsewhere)
+    config = config_for(database, AUTH__API_KEYS__CLERK=KEY, NER__ENABLED="true", OCR__MAX_WAITING="20")
     with serve_app(create_app(config)) as base:  # the real engine pool and the real NER model
         async with aiohttp.ClientSession() as http:
             yield Workbench(base, image_host, http)
@@ -190,6 +189,42 @@ async def test_a_keyboard_only_correction_is_validated_saved_logged_and_answered
     await share_box.click()
     await expect(page.locator("#hold-share")).to_have_value("1000.00")
     assert reviewer.log == [*KEY, "Enter", "n", "p", "c", *"11002", "Enter", "Escape", "1", "Enter", "p"]
+
+
+LIST_PAGE = ["我的基金", "易方达蓝筹精选混合", "005827    持有份额 1,234.56", "华夏成长混合A", "000001    持有份额 88.00"]
+
+
+async def test_the_holdings_of_a_list_page_are_corrected_in_their_table_validated_and_saved_whole(
+    workbench: Workbench, reviewer: Reviewer
+) -> None:
+    await workbench.drain()
+    url, result_id = await workbench.read(LIST_PAGE)
+    page = reviewer.page
+    await reviewer.sign_in(workbench.base)
+    assert await reviewer.shown() == result_id
+    rows = page.locator("#holdings tbody tr")
+    await expect(rows).to_have_count(2)
+    await expect(rows.nth(0).locator('input[name="fund_code"]')).to_have_value("005827")
+    await expect(rows.nth(1).locator('input[name="hold_share"]')).to_have_value("88.00")
+    await reviewer.recorded.shot("holdings")
+
+    share = rows.nth(1).locator('input[name="hold_share"]')
+    await share.fill("-88")
+    await reviewer.press("Enter")
+    await expect(page.locator("#save-error")).to_contain_text("update_holdings[1].hold_share")
+    await expect(share).to_have_attribute("aria-invalid", "true")
+    assert (await workbench.call("GET", f"/results/{result_id}"))["corrected"] is False  # nothing saved
+
+    await share.fill("90.00")
+    await reviewer.press("Enter")
+    await expect(page.locator("#queue-empty")).to_be_visible()
+    stored = await workbench.call("GET", f"/results/{result_id}")
+    assert [(h["fund_code"], h["hold_share"]) for h in stored["holdings"]] == [("005827", "1234.56"), ("000001", "90.00")]
+    assert stored["corrected"] is True and stored["flag"] is False and stored["needs_review"] is False
+    (change,) = stored["history"]
+    assert change["author"] == KEY_NAME and [h["hold_share"] for h in change["new"]["holdings"]] == ["1234.56", "90.00"]
+    answer = await workbench.call("POST", "/ocr_handler", {"image_url": url, "url_type": "oss"})
+    assert answer["corrected"] is True and answer["holdings"] == stored["holdings"]
 
 
 # The queue of 20: pages with two funds (take the right code: a digit and Enter), quote pages with no holding

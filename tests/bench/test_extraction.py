@@ -11,6 +11,7 @@ from bench.extraction import (
     evaluate,
     outcome,
     page_json,
+    score_holdings,
     to_page,
 )
 from ocr_service.types import Extraction, OcrLine, OcrResult
@@ -94,3 +95,34 @@ def test_the_full_decision_is_the_services_reading():
     readings = decide_full(records, model=Path("ner_service/model"), threads=1, threshold=0.9)
     assert [outcome(r, reading.decision) for r, reading in zip(records, readings)] == ["right", "unflagged"]
     assert readings[0].decision.source in ("rules", "both") and readings[0].entities
+
+
+def test_holdings_are_scored_page_by_page_with_the_funds_found_and_invented():
+    from ocr_service.holdings import Holding
+    from service.decide import Decision
+
+    def truth(code, share, name="基金"):
+        return {"fund_code": code, "fund_name": name, "hold_share": share, "available_share": None, "amount": None}
+
+    def got(code, share, name="基金"):
+        return Holding(code, name, share, None, None, 0.9)
+
+    unflagged = Decision("", "", False, "rules")
+    rules = Extraction("", "", False)
+    records = [
+        {**_record([], flag=False, family="list"), "holdings": [truth("005827", "1.00"), truth("000001", "2.00")]},
+        {**_record([], flag=False, family="list"), "holdings": [truth("005827", "1.00")]},
+        {**_record([], flag=False, family="list"), "holdings": [truth(None, None, "甲混合"), truth(None, None, "乙混合")]},
+        _record([]),
+    ]
+    readings = [
+        Reading(unflagged, rules, (), (got("005827", "1.00"), got("000001", "2.00"))),
+        Reading(unflagged, rules, (), (got("005827", "9.00"), got("161725", "3.00"))),  # a wrong share, a cut fund
+        Reading(unflagged, rules, (), (got(None, None, "甲混合"),)),
+        Reading(Decision("005827", "1234.56", True, "rules"), rules, (), (got("005827", "1234.56"),)),
+    ]
+    table = score_holdings(records, readings)
+    listed = table["list"]
+    assert (listed["pages"], listed["pages_right"], listed["truth"], listed["found"]) == (3, 1, 5, 3)
+    assert (listed["returned"], listed["invented"]) == (5, 1)
+    assert (table["screen"]["flagged"], table["screen"]["flagged_as_data"]) == (1, 1)

@@ -72,8 +72,15 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_OCR__RECOGNISER_PRECISION": "f16"}, "ocr.recogniser_precision"),
         ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "200"}, "ocr.line_min_width"),
         ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "0"}, "ocr.line_min_width"),
+        ({"FUNDOCR_OCR__MAX_WAITING": "-1"}, "ocr.max_waiting"),
+        ({"FUNDOCR_QUEUE__URL": "redis://127.0.0.1:6379"}, "queue.url"),
+        ({"FUNDOCR_QUEUE__MAX_ATTEMPTS": "0"}, "queue.max_attempts"),
+        ({"FUNDOCR_QUEUE__RETRY_SECONDS": "0"}, "queue.retry_seconds"),
+        ({"FUNDOCR_QUEUE__PREFETCH": "11"}, "queue.prefetch"),  # above ocr.instances + ocr.max_waiting (10)
         ({"FUNDOCR_DECISION__THRESHOLD": "0"}, "decision.threshold"),
         ({"FUNDOCR_DECISION__THRESHOLD": "1.5"}, "decision.threshold"),
+        ({"FUNDOCR_DECISION__LEARNED_LABELS": "var/no-such-labels.json"}, "decision.learned_labels"),
+        ({"FUNDOCR_DECISION__LEARNED_LABELS": "[a, b]"}, "decision.learned_labels"),
         ({"FUNDOCR_AUTH__API_KEYS__OPS": "short"}, "auth.api_keys.ops"),
         ({"FUNDOCR_AUTH__REQUIRE_FOR": "some"}, "auth.require_for"),
         ({"FUNDOCR_LOGGING__LEVEL": "LOUD"}, "logging.level"),
@@ -120,3 +127,11 @@ def test_a_bad_file_names_the_key(tmp_path: Path) -> None:
         load_settings(path, {})
     with pytest.raises(SettingsError, match="cannot read"):
         load_settings(tmp_path / "missing.yaml", {})
+
+
+def test_learned_labels_name_a_file_or_nothing(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.json"
+    labels.write_text('{"labels": {}}', encoding="utf-8")
+    assert load_settings(DEFAULT_PATH, {}).decision.labels_path is None
+    assert load_settings(DEFAULT_PATH, {"FUNDOCR_DECISION__LEARNED_LABELS": str(labels)}).decision.labels_path == labels
+    assert load_settings(DEFAULT_PATH, {"FUNDOCR_DECISION__LEARNED_LABELS": "null"}).decision.labels_path is None

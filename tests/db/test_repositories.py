@@ -41,6 +41,7 @@ def new_result(url: str, **changes: object) -> results.NewResult:
         "ocr_lines": [{"text": "持有份额 1,234.56", "confidence": 0.99, "box": [[0, 0], [9, 0], [9, 9], [0, 9]]}],
         "entities": [{"type": "FUND_CODE", "text": "161725", "start": 0, "end": 6}],
         "findings": {"fund_codes": ["161725"], "shares": ["1234.56"]},
+        "holdings": [],
         "flag": True,
         "fund_code": "161725",
         "hold_share": "1234.56",
@@ -121,7 +122,7 @@ async def test_a_correction_sits_beside_the_ocr_values_with_its_history(engine: 
                 at=utcnow(),
             )
             await results.set_correction(
-                conn, result_id=stored.id, fund_code="161725", hold_share=share, author=author, at=utcnow()
+                conn, result_id=stored.id, fund_code="161725", hold_share=share, holdings=None, author=author, at=utcnow()
             )
     async with transaction(engine) as conn:
         stored = await results.get_by_url_hash(conn, url_hash=results.url_hash(url))
@@ -129,6 +130,56 @@ async def test_a_correction_sits_beside_the_ocr_values_with_its_history(engine: 
     assert stored.hold_share == "1234.56" and stored.corrected_hold_share == "1400"
     assert stored.effective_hold_share == "1400" and stored.corrected and stored.corrected_by is None
     assert [(item.new_hold_share, item.author) for item in history] == [("1300", "ops"), ("1400", None)]
+
+
+LISTED = [
+    {"fund_code": "161725", "fund_name": "招商中证白酒指数", "hold_share": "1000", "available_share": None, "amount": "1234.00",
+     "confidence": 0.97, "boxes": {"fund_code": [[0, 0], [9, 0], [9, 9], [0, 9]]}},
+    {"fund_code": "510300", "fund_name": None, "hold_share": "20", "available_share": "20", "amount": None, "confidence": 0.9, "boxes": {}},
+]
+
+
+async def test_holdings_and_their_correction_are_stored_beside_the_answer_with_their_history(engine: AsyncEngine) -> None:
+    url, before = unique_url(), utcnow()
+    corrected = [{**{k: LISTED[0][k] for k in ("fund_code", "fund_name", "hold_share", "available_share", "amount")}, "hold_share": "1100"}]
+    async with transaction(engine, write=True) as conn:
+        await results.insert_if_absent(conn, result=new_result(url, holdings=LISTED, flag=False, fund_code="", hold_share=""))
+        stored = await results.get_by_url_hash(conn, url_hash=results.url_hash(url), for_update=True)
+        assert stored is not None and stored.holdings == LISTED and stored.effective_holdings == LISTED
+        await corrections.add(
+            conn, result_id=stored.id, old_fund_code="", old_hold_share="", new_fund_code="", new_hold_share="",
+            old_holdings=LISTED, new_holdings=corrected, author="ops", at=utcnow(),
+        )
+        await results.set_correction(
+            conn, result_id=stored.id, fund_code=None, hold_share=None, holdings=corrected, author="ops", at=utcnow()
+        )
+    async with transaction(engine) as conn:
+        stored = await results.get_by_url_hash(conn, url_hash=results.url_hash(url))
+        (change,) = await corrections.list_for(conn, result_id=stored.id)
+        handled = await corrections.count_since(conn, since=before)
+    assert stored.holdings == LISTED and stored.corrected_holdings == corrected and stored.effective_holdings == corrected
+    assert stored.corrected and stored.corrected_fund_code is None and stored.effective_fund_code == ""
+    assert (change.old_holdings, change.new_holdings) == (LISTED, corrected)
+    assert handled["corrected"] >= 1
+
+
+async def test_rows_without_holdings_keep_sql_nulls(engine: AsyncEngine) -> None:
+    url = unique_url()
+    async with transaction(engine, write=True) as conn:
+        await results.insert_if_absent(conn, result=new_result(url, holdings=None))
+        stored = await results.get_by_url_hash(conn, url_hash=results.url_hash(url))
+        await corrections.add(
+            conn, result_id=stored.id, old_fund_code="161725", old_hold_share="1", new_fund_code="161725",
+            new_hold_share="1", author=None, at=utcnow(),
+        )
+        nulls = select(func.count()).select_from(results.results).where(
+            results.results.c.id == stored.id, results.results.c.holdings.is_(None), results.results.c.corrected_holdings.is_(None)
+        )
+        assert (await conn.execute(nulls)).scalar_one() == 1
+        history = corrections.corrections.c
+        untouched = select(func.count()).where(history.result_id == stored.id, history.new_holdings.is_(None), history.old_holdings.is_(None))
+        assert (await conn.execute(untouched)).scalar_one() == 1
+    assert stored.holdings is None and stored.effective_holdings == []
 
 
 async def test_a_failed_unit_of_work_leaves_nothing(engine: AsyncEngine) -> None:
@@ -166,7 +217,9 @@ async def test_updated_at_changes_with_a_correction(engine: AsyncEngine) -> None
         assert stored is not None
         before = await results.updated_at(conn, url_hash=stored.url_hash)
         assert before == stored.updated_at
-        await results.set_correction(conn, result_id=stored.id, fund_code="000001", hold_share="1", author=None, at=utcnow())
+        await results.set_correction(
+            conn, result_id=stored.id, fund_code="000001", hold_share="1", holdings=None, author=None, at=utcnow()
+        )
         assert await results.updated_at(conn, url_hash=stored.url_hash) > before
 
 

@@ -27,20 +27,33 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 
 MANIFESTS = sorted(K8S.rglob("*.yaml"))
+WORKER = K8S / "worker"  # applied on its own: its ScaledObject needs KEDA in the cluster
+KEDA = "keda.sh/v1alpha1"  # a custom resource: not in the Kubernetes schemas, checked by hand below
+CORE_MANIFESTS = [path for path in MANIFESTS if all(doc["apiVersion"] != KEDA for doc in load(path))]
 
 
-@pytest.fixture(scope="module")
-def kinds() -> dict[str, dict[str, Any]]:
-    """Every object of deploy/k8s by kind (each kind appears once)."""
+def by_kind(paths: list[Path]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for path in MANIFESTS:
+    for path in paths:
         for doc in load(path):
             assert doc["kind"] not in found, f"{path.name}: a second {doc['kind']}"
             found[doc["kind"]] = doc
     return found
 
 
-@pytest.mark.parametrize("path", MANIFESTS, ids=lambda path: str(path.relative_to(K8S)))
+@pytest.fixture(scope="module")
+def kinds() -> dict[str, dict[str, Any]]:
+    """Every object of deploy/k8s but the worker's by kind (each kind appears once)."""
+    return by_kind([path for path in MANIFESTS if WORKER not in path.parents])
+
+
+@pytest.fixture(scope="module")
+def worker() -> dict[str, dict[str, Any]]:
+    """deploy/k8s/worker's objects by kind."""
+    return by_kind(sorted(WORKER.glob("*.yaml")))
+
+
+@pytest.mark.parametrize("path", CORE_MANIFESTS, ids=lambda path: str(path.relative_to(K8S)))
 def test_manifest_matches_the_kubernetes_schema(path: Path) -> None:
     for doc in load(path):
         kubernetes_validate.validate(doc, KUBERNETES, strict=True)  # raises on an unknown or mistyped field
@@ -167,3 +180,46 @@ def test_resources_fit_the_engines_and_the_database(kinds: dict[str, dict[str, A
     per_replica = config.server.workers * (config.database.pool_size + config.database.max_overflow)
     assert hpa["maxReplicas"] * per_replica <= MYSQL_CONNECTIONS - SPARE_CONNECTIONS
     assert kinds["PodDisruptionBudget"]["spec"]["maxUnavailable"] < hpa["minReplicas"]
+
+
+def test_the_worker_runs_the_replicas_image_and_configuration_as_python_server_py_worker(
+    kinds: dict[str, dict[str, Any]], worker: dict[str, dict[str, Any]]
+) -> None:
+    serve, work = the_container(kinds["Deployment"]), the_container(worker["Deployment"])
+    assert work["image"] == serve["image"] and work["envFrom"] == serve["envFrom"]
+    assert re.search(r"\bpython server\.py worker$", " ".join(work["command"]))
+    assert work["resources"] == serve["resources"]  # the same engines and model in each pod
+    assert "replicas" not in worker["Deployment"]["spec"]  # KEDA owns the count
+    config = load_settings(environ=environment(kinds))
+    assert config.queue.configured  # the workers and the API replicas reach the broker
+    # SIGTERM: the worker finishes what it holds for up to server.response_timeout before it is killed
+    assert worker["Deployment"]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > config.server.response_timeout
+    labels = worker["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    assert worker["Deployment"]["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    assert not kinds["Service"]["spec"]["selector"].items() <= labels.items()  # no HTTP traffic to workers
+
+
+def test_keda_scales_the_worker_on_the_length_of_the_queue_it_consumes(
+    kinds: dict[str, dict[str, Any]], worker: dict[str, dict[str, Any]]
+) -> None:
+    scaled = worker["ScaledObject"]
+    assert scaled["apiVersion"] == KEDA
+    spec = scaled["spec"]
+    # the ScaledObject CRD's fields (KEDA 2.x): a misspelt one would be dropped by the API server unnoticed
+    assert set(spec) <= {"scaleTargetRef", "minReplicaCount", "maxReplicaCount", "pollingInterval", "cooldownPeriod",
+                         "idleReplicaCount", "fallback", "advanced", "triggers", "initialCooldownPeriod"}  # fmt: skip
+    target = worker["Deployment"]
+    assert (spec["scaleTargetRef"]["kind"], spec["scaleTargetRef"]["name"]) == ("Deployment", target["metadata"]["name"])
+    assert 0 <= spec["minReplicaCount"] < spec["maxReplicaCount"]
+    (trigger,) = spec["triggers"]
+    assert trigger["type"] == "rabbitmq" and set(trigger) <= {"type", "metadata", "name", "authenticationRef"}
+    metadata = trigger["metadata"]
+    assert all(isinstance(value, str) for value in metadata.values())  # the CRD takes strings only
+    assert metadata["mode"] == "QueueLength" and int(metadata["value"]) >= 1 and metadata["protocol"] == "amqp"
+    config = load_settings(environ=environment(kinds))
+    assert metadata["queueName"] == config.queue.name
+    assert metadata["hostFromEnv"] in environment(kinds)  # KEDA reads it from the worker's envFrom
+    # every pod's database pool, API replicas and workers at their most, leaves MySQL room to spare
+    per_pod = config.server.workers * (config.database.pool_size + config.database.max_overflow)
+    pods = kinds["HorizontalPodAutoscaler"]["spec"]["maxReplicas"] + spec["maxReplicaCount"]
+    assert pods * per_pod <= MYSQL_CONNECTIONS - SPARE_CONNECTIONS

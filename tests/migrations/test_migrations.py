@@ -20,7 +20,7 @@ from core.settings import REPO_ROOT
 from db.tables import SCHEMA_REVISION, metadata
 from testkit.databases import mysql_database, sqlite_database
 
-TABLES = {"ocr_results", "ocr_corrections", "ocr_claims"}
+TABLES = {"ocr_results", "ocr_corrections", "ocr_claims", "ocr_jobs", "ocr_job_items"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mysql", marks=pytest.mark.mysql)])
@@ -131,6 +131,51 @@ def test_each_migration_steps_up_and_down_keeping_the_rows_the_previous_release_
                 assert MigrationContext.configure(conn).get_current_revision() == revision
                 assert conn.execute(text("SELECT fund_code FROM ocr_results")).scalars().all() == ["110022"]
         with engine.connect() as conn:
+            assert "ocr_claims" in inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_0004_adds_holdings_to_answers_and_history_and_removes_them_again(empty_database: str) -> None:
+    config = alembic_for(empty_database)
+    engine = create_engine(sync_url(empty_database))
+    insert = text(
+        "INSERT INTO ocr_results (url, url_hash, url_type, business_type, image_sha256, image_width, image_height,"
+        " ocr_lines, entities, findings, flag, fund_code, hold_share, ocr_model, ocr_seconds, created_at, updated_at)"
+        " VALUES ('u', :hash, 'oss', 'b', 's', 1, 1, '[]', '[]', '{}', 0, '', '', 'm', 0.1,"
+        " '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+    )
+    added = {"ocr_results": {"holdings", "corrected_holdings"}, "ocr_corrections": {"old_holdings", "new_holdings"}}
+    try:
+        command.upgrade(config, "0003")
+        with engine.begin() as conn:
+            conn.execute(insert, {"hash": "a" * 64})
+        command.upgrade(config, "0004")
+        with engine.begin() as conn:
+            for table, columns in added.items():
+                assert columns <= {c["name"] for c in inspect(conn).get_columns(table)}
+            assert conn.execute(text("SELECT holdings, corrected_holdings FROM ocr_results")).all() == [(None, None)]
+            conn.execute(text("UPDATE ocr_results SET holdings = :h"), {"h": '[{"fund_code": "110022"}]'})
+        command.downgrade(config, "0003")
+        with engine.connect() as conn:
+            for table, columns in added.items():
+                assert columns.isdisjoint(c["name"] for c in inspect(conn).get_columns(table))
+            assert conn.execute(text("SELECT count(*) FROM ocr_results")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_0005_adds_the_job_tables_with_one_item_per_url_in_a_job_and_removes_them(empty_database: str) -> None:
+    config = alembic_for(empty_database)
+    engine = create_engine(sync_url(empty_database))
+    try:
+        command.upgrade(config, "0005")
+        with engine.connect() as conn:
+            unique = inspect(conn).get_unique_constraints("ocr_job_items")
+            assert [c["column_names"] for c in unique] == [["job_id", "url_hash"]]
+        command.downgrade(config, "0004")
+        with engine.connect() as conn:
+            assert {"ocr_jobs", "ocr_job_items"}.isdisjoint(inspect(conn).get_table_names())
             assert "ocr_claims" in inspect(conn).get_table_names()
     finally:
         engine.dispose()

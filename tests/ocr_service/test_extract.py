@@ -4,34 +4,11 @@ import random
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from ner_service.data.pages import LAYOUTS, Page, generate_page
+from ner_service.data.pages import LAYOUTS, generate_page
 from ocr_service.extract import extract
 from ocr_service.types import Extraction, OcrLine
-
-CHAR = 30  # pixels per character and per line height
-
-
-def line(text: str, x: int, row: int, *, align: str = "left") -> OcrLine:
-    """`text` on row `row` (50 pixels apart), its left edge, centre or right edge at `x`."""
-    width = CHAR * len(text)
-    left = {"left": x, "center": x - width // 2, "right": x - width}[align]
-    top = 20 + 50 * row
-    return OcrLine(text, 0.99, ((left, top), (left + width, top), (left + width, top + CHAR), (left, top + CHAR)))
-
-
-def page(*rows: str | tuple[str, ...]) -> list[OcrLine]:
-    """One row per argument: a string is a line at the left margin; a tuple is columns across the width."""
-    lines = []
-    for r, row in enumerate(rows):
-        cells = (row,) if isinstance(row, str) else row
-        for c, text in enumerate(cells):
-            if len(cells) == 1:
-                lines.append(line(text, 30, r))
-            else:
-                lines.append(line(text, int(720 * (c + 0.5) / len(cells)), r, align="center"))
-    return lines
+from testkit.lines import LABEL_WORDS, any_lines, line, page, perfect_ocr
 
 
 def answer(lines: list[OcrLine]) -> tuple[str, str, bool]:
@@ -330,20 +307,6 @@ def test_candidates_carry_the_evidence():
 # --- generated pages, read perfectly ----------------------------------------------------------------------
 
 
-def perfect_ocr(generated: Page) -> list[OcrLine]:
-    """The page's cells as OCR lines, boxes estimated from character counts on a 1000-pixel-wide page."""
-    lines = []
-    for r, row in enumerate(generated.rows):
-        size = round(CHAR * row.size)
-        top = 20 + 60 * r
-        for cell in row.cells:
-            width = round(0.6 * size * len(cell.text))
-            anchor = round(1000 * cell.x)
-            left = {"left": anchor, "center": anchor - width // 2, "right": anchor - width}[cell.align]
-            lines.append(OcrLine(cell.text, 0.99, ((left, top), (left + width, top), (left + width, top + size), (left, top + size))))
-    return lines
-
-
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_generated_pages_read_perfectly_are_answered_exactly(layout):
     rng = random.Random(20)
@@ -362,12 +325,7 @@ def test_answer_does_not_depend_on_the_order_of_lines():
 
 # --- any input ------------------------------------------------------------------------------------------------
 
-WORDS = st.sampled_from(
-    ["持有份额", "可用份额", "可用", "持仓", "份额", "代码", "基金代码", "名称", "市值", "冻结份额", "：", "(", ")", "份", "¥", "+", "-", ".", ",", " ", "%"]
-)
-TEXTS = st.lists(st.one_of(WORDS, st.text(alphabet="0123456789", min_size=1, max_size=8), st.text(max_size=3)), max_size=5).map("".join)
-POINT = st.tuples(st.integers(-50, 2000), st.integers(-50, 3000))
-LINES = st.lists(st.builds(lambda text, a, b: OcrLine(text, 0.9, (a, (b[0], a[1]), b, (a[0], b[1]))), TEXTS, POINT, POINT), max_size=25)
+LINES = any_lines(LABEL_WORDS)
 
 
 @settings(max_examples=300, deadline=None)

@@ -16,3 +16,8 @@ from ocr_service.labels import clean, kinds
 )
 def test_kinds(head, expected):
     assert kinds(clean(head)) == expected
+
+
+@pytest.mark.parametrize("label", ["基金代号", "代号", "产品代号", "基金代码"])
+def test_a_code_number_is_a_fund_code_label_not_an_id(label):
+    assert kinds(label) == ("code",)

@@ -77,6 +77,9 @@ def test_any_text_gives_a_figure_or_none(text):
         ("-5.01%", "percent"), ("+1,234.56", "signed"), ("¥15,817.43", "money"), ("15,817.43元", "money"),
         ("20240112", "date"), ("2024-01-12", "date"), ("01-12", "date"), ("14:30:21", "date"),
         ("005669", "code"), ("混合型", None), ("1.2345(01-12)", None),
+        # a year (1990-2049) and a month only when they are one: `2084.60`, `1922.72` and `2095.07` are share counts
+        ("2024.05", "date"), ("2024.5.31", "date"), ("2084.60", "figure"), ("1922.72", "figure"), ("2024.13", "figure"),
+        ("2095.07", "figure"), ("1989.12", "figure"), ("1990.12", "date"),
     ],
 )
 def test_shape(text, expected):

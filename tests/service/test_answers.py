@@ -23,6 +23,7 @@ def stored(code: str, *, updated: datetime = AT) -> StoredResult:
         ocr_lines=[],
         entities=[],
         findings={},
+        holdings=None,
         flag=True,
         fund_code=code,
         hold_share="100.00",

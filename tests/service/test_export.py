@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from db.results import StoredResult
@@ -18,7 +19,7 @@ def stored(lines: list[str], *, code: str, share: str, flag: bool = False, fix: 
         image_width=720, image_height=1280,
         ocr_lines=[{"text": t, "confidence": 0.97, "box": [[0, 40 * i], [300, 40 * i], [300, 40 * i + 30], [0, 40 * i + 30]]}
                    for i, t in enumerate(lines)],
-        entities=entities or [], findings={}, flag=flag, fund_code=code, hold_share=share, confidence=None,
+        entities=entities or [], findings={}, holdings=None, flag=flag, fund_code=code, hold_share=share, confidence=None,
         needs_review=not flag, ocr_model="ocr",
         ner_model="ner", ocr_seconds=0.5, created_at=AT, updated_at=AT, id=7,
         corrected_fund_code=fix[0] if fix else None, corrected_hold_share=fix[1] if fix else None,
@@ -71,3 +72,10 @@ def test_accepted_means_corrected_to_the_flagged_values() -> None:
     assert not is_accepted(stored(["x"], code="005827", share="300", flag=True, fix=("005827", "301")))
     assert not is_accepted(stored(["x"], code="", share="", flag=False, fix=("005827", "300")))
     assert not is_accepted(stored(["x"], code="005827", share="300", flag=True))
+
+
+def test_a_list_page_corrected_through_its_holdings_alone_carries_them_and_no_labels() -> None:
+    listed = [{"fund_code": "005827", "fund_name": None, "hold_share": "1", "available_share": None, "amount": None}]
+    result = stored(["易方达蓝筹精选混合", "005827 持有份额 1"], code="", share="")
+    record = export_record(replace(result, corrected_at=AT, corrected_by="clerk", corrected_holdings=listed))
+    assert record["reason"] == "holdings_only" and record["holdings"] == listed and "labels" not in record
