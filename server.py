@@ -203,8 +203,7 @@ async def _engine_pool(config: OcrSettings) -> Recognizer:
         EnginePool,
         instances=config.instances,
         threads_per_instance=config.threads_per_instance,
-        max_side=config.max_side,
-        max_pixels=config.max_pixels,
+        **config.engine,
     )
 
 

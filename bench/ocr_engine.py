@@ -69,9 +69,11 @@ def rss_mb(field: str = "VmRSS") -> float:
 def build_reader(kind: str, instances: int, threads: int):
     """A function image bytes -> number of lines, safe to call from `instances` threads at once."""
     if kind == "ours":
+        from core.settings import load_settings
         from ocr_service.pool import EnginePool
 
-        pool = EnginePool(instances=instances, threads_per_instance=threads)
+        # config.yaml's engine (backend, precision, max_side), FUNDOCR_OCR__* overrides applied
+        pool = EnginePool(instances=instances, threads_per_instance=threads, **load_settings().ocr.engine)
         return lambda data: len(pool.recognize_sync(data).lines)  # the pool closes itself at exit
     if kind == "onnx":
         from rapidocr_onnxruntime import RapidOCR

@@ -1,6 +1,7 @@
 """The service under load, beside the raw OCR engines (the limit) and the owner's first design, same screenshots.
 
     python -m bench.service_load --count 40 --concurrency 4 --cache-rounds 5 [--mysql] [--skip-raw] [--skip-baseline]
+    python -m bench.service_load --count 58 --concurrency 4 --cache-rounds 0 --versus-hubserving
 
 One run renders `count` screenshots and serves them from 127.0.0.1, counting downloads per path. Then:
 - service: `python server.py` with config.yaml (FUNDOCR_* overrides in the environment apply), a fresh
@@ -9,6 +10,12 @@ One run renders `count` screenshots and serves them from 127.0.0.1, counting dow
   times; 50 requests at once for one new URL (downloads, OCR runs from /metrics, rows in the database);
 - raw engine: the EnginePool alone (instances x threads as configured) on the same images, every engine busy;
 - baseline: bench/owner_service.py under the same load.
+With `--versus-hubserving`, instead of the raw engine and the baseline: PaddleHub Serving
+(`hub serving start`, gunicorn with `--hub-workers` processes) running our PaddleHub module on the stock
+engine (REFERENCE_ENGINE: Paddle Inference, the 1280 canvas, lines padded from 320 px, 1 thread) beside
+the service, both started; `--chunk` screenshots at a time to one (POSTed as base64 to PaddleHub Serving,
+as URLs to the service) then to the other at the same concurrency, `GET /` or /health sampled meanwhile;
+both tables and the ratio of their images/s.
 Prints numbers only; timings are not checked.
 """
 
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import secrets
@@ -28,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -44,6 +52,7 @@ from bench.ocr_engine import memory_mb
 from bench.owner_service import TABLE as OWNER_TABLE
 from bench.screens.render import render_set
 from core.settings import load_settings
+from ocr_service.hub import MODULE_NAME
 from testkit.image_host import ImageHost, image_host
 from testkit.servers import READY_TIMEOUT, stop_group, wait_ready
 
@@ -52,6 +61,8 @@ DEFAULT_MYSQL = "mysql+aiomysql://root@127.0.0.1:3306/test"
 SINGLE_FLIGHT_CALLERS = 50
 HEALTH_INTERVAL = 0.1
 QUARTERS = ("25%", "50%", "75%", "100%")
+# The engine as it was before issue 16, kept as PaddleHub Serving's configuration: the module's init_args.
+REFERENCE_ENGINE = {"backend": "paddle", "max_side": 1280, "line_min_width": 320, "threads": 1}
 
 
 @dataclass
@@ -92,6 +103,8 @@ class RssRow:
     warm: float
     quarters: list[float] = field(default_factory=list)
     peak: float = 0.0
+    cpu_start: float = 0.0  # user + system CPU seconds when the probe started
+    cpu: float = 0.0  # ... spent from then to finish()
 
 
 @dataclass
@@ -124,6 +137,17 @@ class Report:
     service: Measurement
     raw: RawResult | None
     baseline: Measurement | None
+    hubserving: HubMeasurement | None = None
+
+
+@dataclass
+class HubMeasurement:
+    """PaddleHub Serving under the same load: `answered` counts replies with status "000" and their lines."""
+
+    load: LoadResult
+    health: list[float]  # GET / (its only page that runs no model)
+    rss: list[RssRow]
+    workers: int
 
 
 @dataclass(frozen=True)
@@ -229,12 +253,13 @@ def running(command: list[str], env: dict[str, str], ready_url: str, log: Path) 
 
 
 def server_processes(pid: int) -> list[tuple[str, int]]:
-    """(label, pid) of each Sanic server worker and every process it started; the process itself if no workers."""
+    """(label, pid) of each Sanic server worker and every process it started; with no Sanic workers (the
+    baseline, gunicorn's master and workers) the process and every process under it."""
     manager = psutil.Process(pid)
     # Only the manager's own children are workers: the processes a worker starts inherit its environment.
     workers = [c for c in manager.children() if c.environ().get("SANIC_WORKER_NAME", "").startswith("Sanic-Server")]
     if not workers:
-        return [("process", pid)]
+        return [("process", pid)] + [("  child", child.pid) for child in manager.children(recursive=True)]
     found = []
     for worker in workers:
         found.append(("worker", worker.pid))
@@ -246,7 +271,9 @@ class RssProbe:
     """Reads each server process's RSS after warm-up and when each quarter of the requests has been answered."""
 
     def __init__(self, pid: int, total: int) -> None:
-        self.rows = [RssRow(label, child, memory_mb(child)["VmRSS"]) for label, child in server_processes(pid)]
+        self.rows = [
+            RssRow(label, child, memory_mb(child)["VmRSS"], cpu_start=_cpu(child)) for label, child in server_processes(pid)
+        ]
         self._marks = [max(1, round(total * q / 4)) for q in range(1, 5)]
 
     def progress(self, done: int) -> None:
@@ -259,7 +286,13 @@ class RssProbe:
         for row in self.rows:
             # the kernel syncs VmHWM from batched per-CPU counters, so it can trail a VmRSS already read
             row.peak = max(memory_mb(row.pid)["VmHWM"], row.warm, *row.quarters)
+            row.cpu = _cpu(row.pid) - row.cpu_start
         return self.rows
+
+
+def _cpu(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def right_answer(body: dict, label: dict) -> bool:
@@ -281,6 +314,10 @@ async def post(http: aiohttp.ClientSession, base: str, url: str) -> tuple[int, b
         return 0, b""
 
 
+# One request: its HTTP status (0: no answer), whether it carried an answer, whether that answer was right.
+Ask = Callable[[str], Awaitable[tuple[int, bool, bool]]]
+
+
 async def send_all(
     http: aiohttp.ClientSession,
     base: str,
@@ -290,18 +327,52 @@ async def send_all(
     progress: Callable[[int], None] = lambda done: None,
 ) -> LoadResult:
     """POST /ocr_handler for every URL, `concurrency` at a time; `progress` hears the count answered so far."""
-    result, queue = LoadResult(), list(reversed(urls))
+
+    async def ask(url: str) -> tuple[int, bool, bool]:
+        status, body = await post(http, base, url)
+        if status == 200 and isinstance(answer := json.loads(body), dict) and isinstance(answer.get("flag"), bool):
+            return status, True, right_answer(answer, labels[url])
+        return status, False, False
+
+    return await drive(urls, concurrency, ask, progress)
+
+
+async def send_hub(
+    http: aiohttp.ClientSession,
+    base: str,
+    images: dict[str, str],
+    concurrency: int,
+    progress: Callable[[int], None] = lambda done: None,
+) -> LoadResult:
+    """POST each image (URL -> base64 file) to PaddleHub Serving's /predict/<module>, one image a request."""
+
+    async def ask(url: str) -> tuple[int, bool, bool]:
+        try:
+            async with http.post(f"{base}/predict/{MODULE_NAME}", json={"images": [images[url]]}) as response:
+                status, body = response.status, await response.read()
+        except aiohttp.ClientError:
+            return 0, False, False
+        answer = json.loads(body) if status == 200 else {}
+        results = answer.get("results")
+        answered = answer.get("status") == "000" and isinstance(results, list) and len(results) == 1
+        return status, answered, False  # lines only: no fund code or share to judge
+
+    return await drive(list(images), concurrency, ask, progress)
+
+
+async def drive(items: list[str], concurrency: int, ask: Ask, progress: Callable[[int], None]) -> LoadResult:
+    """`ask` for every item, `concurrency` at a time, timing each."""
+    result, queue = LoadResult(), list(reversed(items))
 
     async def caller() -> None:
         while queue:
-            url = queue.pop()
+            item = queue.pop()
             began = time.perf_counter()
-            status, body = await post(http, base, url)
+            status, answered, right = await ask(item)
             result.latencies.append(time.perf_counter() - began)
             result.statuses[status] += 1
-            if status == 200 and isinstance(answer := json.loads(body), dict) and isinstance(answer.get("flag"), bool):
-                result.flagged += 1
-                result.correct += right_answer(answer, labels[url])
+            result.flagged += answered
+            result.correct += right
             progress(len(result.latencies))
 
     began = time.perf_counter()
@@ -310,13 +381,13 @@ async def send_all(
     return result
 
 
-async def sample_health(base: str, stop: asyncio.Event) -> list[float]:
-    """GET /health every 100 ms on a connection of its own until `stop`; the latencies in seconds."""
+async def sample_health(base: str, stop: asyncio.Event, path: str = "/health") -> list[float]:
+    """GET `path` every 100 ms on a connection of its own until `stop`; the latencies in seconds."""
     latencies: list[float] = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as http:
         while not stop.is_set():
             began = time.perf_counter()
-            async with http.get(f"{base}/health") as response:
+            async with http.get(f"{base}{path}") as response:
                 await response.read()
             latencies.append(time.perf_counter() - began)
             try:
@@ -345,25 +416,44 @@ async def single_flight(http: aiohttp.ClientSession, target: Target, url: str, i
     return SingleFlight(statuses, images.downloads(url) - downloads, runs, target.count_rows(url))
 
 
+def session() -> aiohttp.ClientSession:
+    timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
+    return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0))
+
+
 async def measure(target: Target, work: Workload) -> Measurement:
     """Load with /health sampling and RSS, then the cache rounds, then single-flight, on one running server."""
-    urls, images = list(work.labels), work.images
-    timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
-    async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as http:
+    urls = list(work.labels)
+    async with session() as http:
         probe = RssProbe(target.pid, len(urls))
         stop = asyncio.Event()
         health = asyncio.create_task(sample_health(target.base, stop))
         load = await send_all(http, target.base, urls, work.labels, work.concurrency, probe.progress)
         stop.set()
-        downloads = sum(images.downloads(url) for url in urls)
-        cache = await send_all(http, target.base, urls * work.cache_rounds, work.labels, work.concurrency)
-        cache_downloads = sum(images.downloads(url) for url in urls) - downloads
-        flight = await single_flight(http, target, work.fresh_url, images)
-        return Measurement(load, await health, cache, cache_downloads, flight, probe.finish())
+        return await after_load(http, target, work, load, await health, probe)
+
+
+async def after_load(
+    http: aiohttp.ClientSession, target: Target, work: Workload, load: LoadResult, health: list[float], probe: RssProbe
+) -> Measurement:
+    """The cache rounds and single-flight, once the load has been measured."""
+    urls, images = list(work.labels), work.images
+    downloads = sum(images.downloads(url) for url in urls)
+    cache = await send_all(http, target.base, urls * work.cache_rounds, work.labels, work.concurrency)
+    cache_downloads = sum(images.downloads(url) for url in urls) - downloads
+    flight = await single_flight(http, target, work.fresh_url, images)
+    return Measurement(load, health, cache, cache_downloads, flight, probe.finish())
 
 
 def run_service(store: Store, work: Workload) -> Measurement:
     """`python server.py migrate`, then `python server.py` on a free port, measured."""
+    with service_running(store) as target:
+        return asyncio.run(measure(target, work))
+
+
+@contextmanager
+def service_running(store: Store) -> Iterator[Target]:
+    """`python server.py migrate`, then `python server.py` on a free port until the block ends."""
     port = free_port()
     env = {
         **os.environ,
@@ -375,9 +465,7 @@ def run_service(store: Store, work: Workload) -> Measurement:
     subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     base = f"http://127.0.0.1:{port}"
     with running([sys.executable, "server.py"], env, f"{base}/ready", store.folder / "service.log") as process:
-        count = partial(store.count_rows, "service")
-        target = Target(base, process.pid, count, has_metrics=True)
-        return asyncio.run(measure(target, work))
+        yield Target(base, process.pid, partial(store.count_rows, "service"), has_metrics=True)
 
 
 def run_baseline(store: Store, work: Workload) -> Measurement:
@@ -390,6 +478,72 @@ def run_baseline(store: Store, work: Workload) -> Measurement:
         count = partial(store.count_rows, "owner")
         target = Target(base, process.pid, count, has_metrics=False)
         return asyncio.run(measure(target, work))
+
+
+@contextmanager
+def hubserving_running(folder: Path, workers: int) -> Iterator[Target]:
+    """`hub serving start` (python -m ocr_service.hub: offline) with our module on REFERENCE_ENGINE."""
+    port = free_port()
+    config = folder / "hubserving.json"
+    config.write_text(json.dumps({
+        "modules_info": {MODULE_NAME: {"init_args": REFERENCE_ENGINE, "predict_args": {}}},
+        "port": port, "use_multiprocess": workers > 1, "workers": workers,
+    }))  # fmt: skip
+    env = {**os.environ, "HUB_HOME": str(folder / "hub_home"), "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    note(f"PaddleHub Serving: {workers} worker(s) on {REFERENCE_ENGINE}, waiting for GET /")
+    command = [sys.executable, "-m", "ocr_service.hub", "serving", "start", "--config", str(config)]
+    base = f"http://127.0.0.1:{port}"
+    with running(command, env, f"{base}/", folder / "hubserving.log") as process:
+        yield Target(base, process.pid, lambda url: 0, has_metrics=False)
+
+
+def run_versus(
+    folder: Path, store: Store, work: Workload, images: dict[str, str], workers: int, chunk: int
+) -> tuple[HubMeasurement, Measurement]:
+    """PaddleHub Serving and the service both running; the screenshots go to one, then the other."""
+    with hubserving_running(folder, workers) as hub, service_running(store) as service:
+        return asyncio.run(versus(hub, service, work, images, workers, chunk))
+
+
+async def versus(
+    hub: Target, service: Target, work: Workload, images: dict[str, str], workers: int, chunk: int
+) -> tuple[HubMeasurement, Measurement]:
+    """`chunk` screenshots to one server, the same to the other, and on, who goes first alternating, so
+    that the load other work puts on the machine falls on both alike. Each side's throughput is its
+    images over the time it was being asked; its health endpoint is sampled only then. PaddleHub Serving
+    gets two untimed requests per worker first: the module does not warm its models up."""
+    urls = list(work.labels)
+    async with session() as http:
+        first = urls[0]
+        await send_hub(http, hub.base, {f"{first}#{i}": images[first] for i in range(2 * workers)}, workers)
+
+        def ask_hub(part: list[str], progress: Callable[[int], None]) -> Awaitable[LoadResult]:
+            return send_hub(http, hub.base, {url: images[url] for url in part}, work.concurrency, progress)
+
+        def ask_service(part: list[str], progress: Callable[[int], None]) -> Awaitable[LoadResult]:
+            return send_all(http, service.base, part, work.labels, work.concurrency, progress)
+
+        sides = [
+            (ask_hub, hub.base, "/", RssProbe(hub.pid, len(urls)), LoadResult(), []),
+            (ask_service, service.base, "/health", RssProbe(service.pid, len(urls)), LoadResult(), []),
+        ]
+        for number, start in enumerate(range(0, len(urls), chunk)):
+            part = urls[start : start + chunk]
+            for ask, base, path, probe, total, health in sides[:: 1 if number % 2 == 0 else -1]:
+                stop = asyncio.Event()
+                sampler = asyncio.create_task(sample_health(base, stop, path))
+                done = len(total.latencies)
+                part_load = await ask(part, lambda n, probe=probe, done=done: probe.progress(done + n))
+                stop.set()
+                health += await sampler
+                total.latencies += part_load.latencies
+                total.wall += part_load.wall
+                total.statuses.update(part_load.statuses)
+                total.flagged += part_load.flagged
+                total.correct += part_load.correct
+        (_, _, _, hub_probe, hub_load, hub_health), (_, _, _, probe, load, health) = sides
+        measured = await after_load(http, service, work, load, health, probe)
+        return HubMeasurement(hub_load, hub_health, hub_probe.finish(), workers), measured
 
 
 def run_raw(folder: Path, names: list[str], instances: int, threads: int) -> RawResult:
@@ -425,14 +579,29 @@ def run(options: argparse.Namespace, command: str = "") -> Report:
                 concurrency=options.concurrency,
                 cache_rounds=options.cache_rounds,
             )
-            service = run_service(store, work)
+            hubserving = None
+            if options.versus_hubserving:
+                encoded = {urls[r["path"]]: _base64(folder / "screens" / r["path"]) for r in records[:-1]}
+                hubserving, service = run_versus(folder, store, work, encoded, options.hub_workers, options.chunk)
+            else:
+                service = run_service(store, work)
             raw = None
-            if not options.skip_raw:
+            if not options.skip_raw and not options.versus_hubserving:
                 names = [record["path"] for record in records[:-1]]
                 raw = run_raw(folder / "screens", names, config.ocr.instances, config.ocr.threads_per_instance)
-            baseline = None if options.skip_baseline else run_baseline(store, work)
-    engines = f"{config.ocr.instances} x {config.ocr.threads_per_instance}"
-    return Report(command, cpus, load_average, options.count, options.concurrency, engines, service, raw, baseline)
+            skip_baseline = options.skip_baseline or options.versus_hubserving
+            baseline = None if skip_baseline else run_baseline(store, work)
+    ocr = config.ocr
+    engines = f"{ocr.instances} x {ocr.threads_per_instance}, {ocr.backend} "
+    engines += f"(openvino: detector {ocr.detector_precision}, recogniser {ocr.recogniser_precision}), "
+    engines += f"canvas {ocr.max_side}, lines from {ocr.line_min_width} px"
+    return Report(
+        command, cpus, load_average, options.count, options.concurrency, engines, service, raw, baseline, hubserving
+    )
+
+
+def _base64(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 Pick = Callable[[Measurement], str]
@@ -495,8 +664,46 @@ def table(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _total_rss(rows: list[RssRow]) -> tuple[float, float]:
+    """RSS after warm-up and the peaks, summed over the processes (the peaks need not coincide)."""
+    return sum(r.warm for r in rows), sum(r.peak for r in rows)
+
+
+def versus_table(report: Report) -> str:
+    """PaddleHub Serving beside the service, then the ratio."""
+    hub, service = report.hubserving, report.service
+    assert hub is not None
+    hub_rss, service_rss = _total_rss(hub.rss), _total_rss(service.rss)
+    rows = [
+        ("images/s", f"{hub.load.per_second:.2f}", f"{service.load.per_second:.2f}"),
+        ("p50 / p95 / p99 s", *(
+            " / ".join(_s(m.load.latencies, q) for q in (50, 95, 99)) for m in (hub, service)
+        )),
+        ("errors by status", _statuses(hub.load.errors), _statuses(service.load.errors)),
+        ("answered / right", f"{hub.load.flagged}/{len(hub.load.latencies)} / -",
+         f"{service.load.flagged}/{len(service.load.latencies)} / {service.load.correct}"),
+        ("GET / | /health p50/p99/max ms", *(
+            " / ".join(_ms(m.health, q) for q in (50, 99, 100)) for m in (hub, service)
+        )),
+        ("RSS MB all processes warm", f"{hub_rss[0]:.0f}", f"{service_rss[0]:.0f}"),
+        ("RSS MB all processes peak", f"{hub_rss[1]:.0f}", f"{service_rss[1]:.0f}"),
+        ("CPU s per image, all processes", *(
+            f"{sum(r.cpu for r in m.rss) / max(1, len(m.load.latencies)):.2f}" for m in (hub, service)
+        )),
+    ]  # fmt: skip
+    lines = [f"{'':32}{'PaddleHub Serving':>22}{'service':>22}"]
+    lines += [f"{name:32}{a:>22}{b:>22}" for name, a, b in rows]
+    lines += ["", f"PaddleHub Serving: {hub.workers} worker process(es), engine {REFERENCE_ENGINE}", ""]
+    for row in hub.rss:
+        lines.append(f"{f'hubserving {row.label} {row.pid}':30} warm {row.warm:6.0f}  peak {row.peak:6.0f}")
+    ratio = service.load.per_second / hub.load.per_second if hub.load.per_second else 0.0
+    memory = service_rss[1] / hub_rss[1] if hub_rss[1] else 0.0
+    lines += ["", f"service / PaddleHub Serving: images/s {ratio:.2f} x, peak RSS {memory:.2f} x"]
+    return "\n".join(lines)
+
+
 def summary(report: Report) -> str:
-    """Header, table and the service's share of the raw engines' throughput."""
+    """Header, table and the service's share of the raw engines' throughput (or PaddleHub Serving beside it)."""
     head = [
         f"command: {report.command}",
         f"{report.cpus} CPUs, load average at start {' '.join(f'{v:.2f}' for v in report.load_average)}",
@@ -508,6 +715,9 @@ def summary(report: Report) -> str:
     if report.raw:
         ratio = report.service.load.per_second / report.raw.images_per_s
         tail = ["", f"service / raw engine throughput: {ratio:.2f}"]
+    if report.hubserving:
+        tail = ["", "", versus_table(report)]
+    tail.append(f"load average at the end {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     return "\n".join(head) + table(report) + "\n".join(tail)
 
 
@@ -523,6 +733,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--skip-raw", action="store_true", help="leave out the raw EnginePool run")
     parser.add_argument("--skip-baseline", action="store_true", help="leave out bench/owner_service.py")
+    parser.add_argument(
+        "--versus-hubserving", action="store_true",
+        help="PaddleHub Serving on the stock engine first, then the service (no raw engine, no baseline)",
+    )  # fmt: skip
+    parser.add_argument("--hub-workers", type=int, default=2, help="PaddleHub Serving's processes (default 2)")
+    parser.add_argument("--chunk", type=int, default=12, help="screenshots per turn in --versus-hubserving (default 12)")
     return parser.parse_args(argv)
 
 

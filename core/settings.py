@@ -23,6 +23,16 @@ URL_TYPES = ("oss", "7min_local")
 MAX_SIDE = 1280  # longest side of the text detector's canvas
 MAX_PIXELS = 30_000_000  # a 1440 x 20000 scrolling screenshot still fits
 DETECTOR_STRIDE = 32  # the text detector's output stride: canvas sides are multiples of it
+# Line strips go to the recogniser padded to a multiple of this width, from LINE_MIN_WIDTH up to
+# LINE_MAX_WIDTH (wider lines are squeezed): a few shapes, each compiled once.
+LINE_STEP, LINE_MAX_WIDTH = 160, 1600
+LINE_MIN_WIDTH = 320  # PP-OCR's; 160 is faster but lowers short lines' confidence (docs/benchmarks.md, issue 16)
+OcrBackend = Literal["paddle", "openvino"]  # what runs the OCR models (the same Paddle model files)
+OcrPrecision = Literal["f32", "bf16"]  # OpenVINO's; Paddle Inference runs in f32
+# Chosen by the numbers in docs/benchmarks.md (issue 16): bf16 in the recogniser changes what lines read.
+BACKEND: OcrBackend = "openvino"
+DETECTOR_PRECISION: OcrPrecision = "bf16"
+RECOGNISER_PRECISION: OcrPrecision = "f32"
 
 
 def max_side_problem(max_side: int) -> str | None:
@@ -143,6 +153,10 @@ class OcrSettings:
     threads_per_instance: int = 1
     max_side: int = MAX_SIDE
     max_pixels: int = MAX_PIXELS
+    backend: OcrBackend = BACKEND
+    detector_precision: OcrPrecision = DETECTOR_PRECISION
+    recogniser_precision: OcrPrecision = RECOGNISER_PRECISION
+    line_min_width: int = LINE_MIN_WIDTH
     max_waiting: int = 8
 
     def __post_init__(self) -> None:
@@ -151,6 +165,23 @@ class OcrSettings:
         _require(self.max_waiting >= 0, "ocr.max_waiting", "must not be negative")
         problem = max_side_problem(self.max_side)
         _require(problem is None, "ocr.max_side", problem or "")
+        _require(
+            self.line_min_width % LINE_STEP == 0 and LINE_STEP <= self.line_min_width <= LINE_MAX_WIDTH,
+            "ocr.line_min_width",
+            f"must be a multiple of {LINE_STEP} between {LINE_STEP} and {LINE_MAX_WIDTH}",
+        )
+
+    @property
+    def engine(self) -> dict[str, Any]:
+        """The options each OCR engine of the pool is built with (ocr_service.engine.OcrEngine)."""
+        return {
+            "max_side": self.max_side,
+            "max_pixels": self.max_pixels,
+            "backend": self.backend,
+            "detector_precision": self.detector_precision,
+            "recogniser_precision": self.recogniser_precision,
+            "line_min_width": self.line_min_width,
+        }
 
 
 @dataclass(frozen=True, slots=True)

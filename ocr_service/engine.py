@@ -6,7 +6,16 @@ import time
 
 import numpy as np
 
-from core.settings import MAX_PIXELS, MAX_SIDE
+from core.settings import (
+    BACKEND,
+    DETECTOR_PRECISION,
+    LINE_MIN_WIDTH,
+    MAX_PIXELS,
+    MAX_SIDE,
+    RECOGNISER_PRECISION,
+    OcrBackend,
+    OcrPrecision,
+)
 
 from .hub_module.chinese_ocr_db_crnn_mobile.pipeline import OcrPipeline, TextLine
 from .image import load_image
@@ -26,10 +35,21 @@ class OcrEngine:
         threads: int = 1,
         max_pixels: int = MAX_PIXELS,
         max_side: int = MAX_SIDE,
+        backend: OcrBackend = BACKEND,
+        detector_precision: OcrPrecision = DETECTOR_PRECISION,
+        recogniser_precision: OcrPrecision = RECOGNISER_PRECISION,
+        line_min_width: int = LINE_MIN_WIDTH,
         box_thresh: float = 0.5,
         text_thresh: float = 0.5,
     ) -> None:
-        self._pipeline = OcrPipeline(threads=threads, max_side=max_side)
+        self._pipeline = OcrPipeline(
+            threads=threads,
+            max_side=max_side,
+            backend=backend,
+            detector_precision=detector_precision,
+            recogniser_precision=recogniser_precision,
+            line_min_width=line_min_width,
+        )
         self._max_pixels = max_pixels
         self._box_thresh = box_thresh
         self._text_thresh = text_thresh

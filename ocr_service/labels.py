@@ -46,7 +46,8 @@ NOT_CODE = re.compile(r"验证码|邀请码|推荐码|动态码|密码|邮编|�
 
 # Dot leaders between a label and its value (`持有份额 ........ 1,234.56`), as OCR reads them.
 LEADER = re.compile(r"[.…·・。_\-—–~]{2,}")
-_STRIP = re.compile(r"\((份|元|股|%)\)|[\s:：()（）\[\]【】<>《》|]|[.．…。·・]+$")
+# Trailing stops and commas: the OCR reads the dots and specks after a label as either (`可赎回份额．，`).
+_STRIP = re.compile(r"\((份|元|股|%)\)|[\s:：()（）\[\]【】<>《》|]|[.．…。·・,，、]+$")
 
 
 def clean(head: str) -> str:

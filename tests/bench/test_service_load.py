@@ -58,3 +58,40 @@ def test_the_printed_table_holds_every_row(report: Report) -> None:
     assert "service worker" in text and "baseline process" in text
     assert "service / raw engine throughput:" in text
     assert any(line.split() == ["raw", "engine", "service", "baseline"] for line in text.splitlines())
+
+
+@pytest.fixture(scope="module")
+def versus() -> Report:
+    """PaddleHub Serving (gunicorn, two workers) on the stock engine, then the service, same screenshots."""
+    options = ["--count", str(COUNT), "--concurrency", "2", "--cache-rounds", "0", "--seed", "5"]
+    return run(parse([*options, "--versus-hubserving", "--hub-workers", "2"]), "test")
+
+
+def test_versus_hubserving_loads_both_servers_with_the_same_screenshots(versus: Report) -> None:
+    hub = versus.hubserving
+    assert hub is not None and hub.workers == 2
+    assert hub.load.statuses == {200: COUNT} and hub.load.flagged == COUNT  # every image answered, status "000"
+    assert versus.service.load.statuses == {200: COUNT} and versus.service.load.flagged == COUNT
+    assert hub.health and versus.service.health  # GET / and /health sampled during each load
+    assert versus.raw is None and versus.baseline is None
+
+
+def test_versus_hubserving_reads_the_memory_of_every_hubserving_process(versus: Report) -> None:
+    hub = versus.hubserving
+    assert hub is not None
+    assert hub.rss[0].label == "process"
+    assert len(hub.rss) >= 3  # gunicorn's master and its two workers
+    assert all(row.warm > 0 and row.peak >= row.warm for row in hub.rss)
+
+
+def test_versus_hubserving_prints_both_and_the_ratio(versus: Report) -> None:
+    text = summary(versus)
+    assert "PaddleHub Serving" in text and "service / PaddleHub Serving: images/s" in text
+    assert "RSS MB all processes peak" in text and "GET / | /health p50/p99/max ms" in text
+    assert "CPU s per image, all processes" in text
+
+
+def test_versus_hubserving_counts_the_cpu_each_side_spent(versus: Report) -> None:
+    hub = versus.hubserving
+    assert hub is not None
+    assert sum(row.cpu for row in hub.rss) > 0 and sum(row.cpu for row in versus.service.rss) > 0

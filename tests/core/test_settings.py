@@ -67,6 +67,11 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_DOWNLOAD__MAX_REDIRECTS": "50"}, "download.max_redirects"),
         ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
         ({"FUNDOCR_OCR__MAX_SIDE": "1000"}, "ocr.max_side"),
+        ({"FUNDOCR_OCR__BACKEND": "onnxruntime"}, "ocr.backend"),
+        ({"FUNDOCR_OCR__DETECTOR_PRECISION": "int8"}, "ocr.detector_precision"),
+        ({"FUNDOCR_OCR__RECOGNISER_PRECISION": "f16"}, "ocr.recogniser_precision"),
+        ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "200"}, "ocr.line_min_width"),
+        ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "0"}, "ocr.line_min_width"),
         ({"FUNDOCR_OCR__MAX_WAITING": "-1"}, "ocr.max_waiting"),
         ({"FUNDOCR_QUEUE__URL": "redis://127.0.0.1:6379"}, "queue.url"),
         ({"FUNDOCR_QUEUE__MAX_ATTEMPTS": "0"}, "queue.max_attempts"),
@@ -95,6 +100,21 @@ def test_max_side_the_detector_cannot_take_is_refused(max_side: int) -> None:
 @pytest.mark.parametrize("max_side", [64, 1280])
 def test_max_side_on_the_detector_stride_is_accepted(max_side: int) -> None:
     assert load_settings(None, {"FUNDOCR_OCR__MAX_SIDE": str(max_side)}).ocr.max_side == max_side
+
+
+def test_the_engine_options_carry_every_ocr_lever() -> None:
+    ocr = load_settings(
+        None,
+        {"FUNDOCR_OCR__BACKEND": "paddle", "FUNDOCR_OCR__MAX_SIDE": "1024", "FUNDOCR_OCR__LINE_MIN_WIDTH": "320"},
+    ).ocr
+    assert ocr.engine == {
+        "max_side": 1024,
+        "max_pixels": ocr.max_pixels,
+        "backend": "paddle",
+        "detector_precision": ocr.detector_precision,
+        "recogniser_precision": ocr.recogniser_precision,
+        "line_min_width": 320,
+    }
 
 
 def test_a_bad_file_names_the_key(tmp_path: Path) -> None:

@@ -6,14 +6,24 @@ Load it with `hub.Module(directory=<this folder>)`, or link the folder into `$HU
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
 import cv2
 import numpy as np
-from paddlehub.module.module import moduleinfo
+from paddlehub.module.module import moduleinfo, serving
 
-from core.settings import MAX_SIDE
+from core.settings import (
+    BACKEND,
+    DETECTOR_PRECISION,
+    LINE_MIN_WIDTH,
+    MAX_SIDE,
+    RECOGNISER_PRECISION,
+    OcrBackend,
+    OcrPrecision,
+)
 
 from .offline import disable_usage_report
 from .pipeline import OcrPipeline
@@ -30,10 +40,35 @@ disable_usage_report()
     type="cv/text_recognition",
 )
 class ChineseOcrDbCrnnMobile:
-    """Keyword arguments to `hub.Module(...)` reach `__init__`: CPU threads and the detector's long side."""
+    """Keyword arguments to `hub.Module(...)` (or `init_args` in a `hub serving` config) reach `__init__`:
+    CPU threads, the detector's long side, the backend that runs the models, OpenVINO's precision for the
+    detector and for the line models, and the narrowest line strip (the settings of the same names in config.yaml's `ocr` section)."""
 
-    def __init__(self, threads: int = 1, max_side: int = MAX_SIDE) -> None:
-        self.pipeline = OcrPipeline(threads=threads, max_side=max_side)
+    def __init__(
+        self,
+        threads: int = 1,
+        max_side: int = MAX_SIDE,
+        backend: OcrBackend = BACKEND,
+        detector_precision: OcrPrecision = DETECTOR_PRECISION,
+        recogniser_precision: OcrPrecision = RECOGNISER_PRECISION,
+        line_min_width: int = LINE_MIN_WIDTH,
+    ) -> None:
+        self.pipeline = OcrPipeline(
+            threads=threads,
+            max_side=max_side,
+            backend=backend,
+            detector_precision=detector_precision,
+            recogniser_precision=recogniser_precision,
+            line_min_width=line_min_width,
+        )
+
+    @serving
+    def serving_method(self, images: list[str], **kwargs) -> list[dict]:
+        """`hub serving`'s entry, as in the original module: base64-encoded image files in (`images`), the
+        `recognize_text` result for them out; other JSON keys are `recognize_text` arguments."""
+        if not isinstance(images, list):
+            raise TypeError("images: expected a list of base64 strings, one image file each")
+        return self.recognize_text(images=[_decode(encoded) for encoded in images], **kwargs)
 
     def recognize_text(
         self,
@@ -85,6 +120,18 @@ def _as_bgr(image: np.ndarray) -> np.ndarray:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
         return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return image
+
+
+def _decode(encoded: str) -> np.ndarray:
+    """An image from the base64 text of its file (what `hub serving` clients send)."""
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, TypeError, ValueError) as error:  # TypeError: not a string
+        raise ValueError(f"images: not base64 ({error})") from None
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
+    if image is None:
+        raise ValueError("images: the decoded bytes are not an image cv2 can read")
     return image
 
 

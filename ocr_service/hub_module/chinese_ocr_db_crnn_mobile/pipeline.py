@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.settings import MAX_SIDE
+from core.settings import (
+    BACKEND,
+    DETECTOR_PRECISION,
+    LINE_MIN_WIDTH,
+    MAX_SIDE,
+    RECOGNISER_PRECISION,
+)
 
 from . import deskew, detect, orient, recognise
 from .classify import Classifier
@@ -15,7 +21,7 @@ from .crop import crop_line
 from .detect import Detector
 from .models import locate_models
 from .order import reading_order
-from .predictor import Predictor
+from .predictor import Backend, Precision, load_predictor
 from .recognise import Recogniser
 
 
@@ -44,21 +50,38 @@ class Page:
 
 
 class OcrPipeline:
-    """Three Paddle predictors and the steps between them. Not thread-safe: one instance per thread."""
+    """Three predictors (one backend for all) and the steps between them. Not thread-safe: one instance per
+    thread."""
 
-    def __init__(self, *, threads: int = 1, max_side: int = MAX_SIDE) -> None:
+    def __init__(
+        self,
+        *,
+        threads: int = 1,
+        max_side: int = MAX_SIDE,
+        backend: Backend = BACKEND,
+        detector_precision: Precision = DETECTOR_PRECISION,
+        recogniser_precision: Precision = RECOGNISER_PRECISION,
+        line_min_width: int = LINE_MIN_WIDTH,
+    ) -> None:
         # The Detector checks too, but only after its model is loaded: a bad size should fail at once.
         detect.check_max_side(max_side)
         files = locate_models()
-        self.version = files.version
+        self.version = f"{files.version} on {backend}"
+        if backend == "openvino":
+            self.version += f" {detector_precision}/{recogniser_precision}"
+
+        def predictor(model_dir, shape_cache, precision):
+            return load_predictor(
+                model_dir, backend=backend, precision=precision, threads=threads, shape_cache=shape_cache
+            )
 
         # Each predictor caches kernels for exactly as many input shapes as its stage produces.
-        self._detector = Detector(
-            Predictor(files.det, threads=threads, shape_cache=detect.SHAPES), max_side=max_side
-        )
-        self._classifier = Classifier(Predictor(files.cls, threads=threads, shape_cache=1))
+        self._detector = Detector(predictor(files.det, detect.SHAPES, detector_precision), max_side=max_side)
+        self._classifier = Classifier(predictor(files.cls, 1, recogniser_precision))
         self._recogniser = Recogniser(
-            Predictor(files.rec, threads=threads, shape_cache=recognise.shape_count()), files.keys
+            predictor(files.rec, recognise.shape_count(line_min_width), recogniser_precision),
+            files.keys,
+            min_width=line_min_width,
         )
 
     def __call__(

@@ -1,17 +1,53 @@
-"""One Paddle inference predictor on the CPU. Predictors are not thread-safe: each pipeline owns its own."""
+"""The inference backends that run the PP-OCR models on the CPU: Paddle Inference or OpenVINO.
+
+Both read the same Paddle model folders (OpenVINO through its Paddle front end), take [batch, 3, H, W]
+float32 and return the first output. Neither is thread-safe: each pipeline owns its predictors. Each
+backend's library is imported only when chosen: an OpenVINO engine process never loads Paddle.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol, get_args
 
 import numpy as np
-from paddle import inference
+
+from core.settings import OcrBackend as Backend
+from core.settings import OcrPrecision as Precision
+
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
+PRECISIONS: tuple[Precision, ...] = get_args(Precision)
 
 
-class Predictor:
-    """Runs one model folder; input [batch, 3, H, W] float32, returns the first output."""
+class Predictor(Protocol):
+    def __call__(self, batch: np.ndarray) -> np.ndarray: ...
+
+
+def load_predictor(
+    model_dir: Path, *, backend: Backend, precision: Precision, threads: int, shape_cache: int
+) -> Predictor:
+    """A predictor for one model folder; `shape_cache` bounds the compiled kernels kept per input shape;
+    `precision` is OpenVINO's (Paddle runs in f32)."""
+    check_precision(precision)
+    if backend == "paddle":
+        return PaddlePredictor(model_dir, threads=threads, shape_cache=shape_cache)
+    if backend == "openvino":
+        return OpenVinoPredictor(model_dir, precision=precision, threads=threads, shape_cache=shape_cache)
+    raise ValueError(f"unknown OCR backend {backend!r}; known: {list(BACKENDS)}")
+
+
+def check_precision(precision: str) -> None:
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; known: {list(PRECISIONS)}")
+
+
+class PaddlePredictor:
+    """Paddle Inference with oneDNN, in f32 only: with `enable_mkldnn_bfloat16` Paddle 3.3 fails on the
+    PP-OCRv4 detector (a float32 read of a bfloat16 tensor in elementwise_mul)."""
 
     def __init__(self, model_dir: Path, *, threads: int, shape_cache: int) -> None:
+        from paddle import inference
+
         config = inference.Config(str(model_dir / "inference.pdmodel"), str(model_dir / "inference.pdiparams"))
         config.disable_gpu()
         config.set_cpu_math_library_num_threads(threads)
@@ -29,3 +65,35 @@ class Predictor:
         self._input.copy_from_cpu(np.ascontiguousarray(batch, dtype=np.float32))
         self._predictor.run()
         return self._output.copy_to_cpu()
+
+
+class OpenVinoPredictor:
+    """OpenVINO's CPU plugin on the Paddle model, one stream of `threads` threads, latency-bound.
+
+    bf16 runs on CPUs with AVX-512 BF16 or AMX; elsewhere OpenVINO computes in f32 whatever is asked.
+    """
+
+    def __init__(self, model_dir: Path, *, precision: Precision, threads: int, shape_cache: int) -> None:
+        import openvino
+
+        core = openvino.Core()
+        model = core.read_model(str(model_dir / "inference.pdmodel"))
+        compiled = core.compile_model(
+            model,
+            "CPU",
+            {
+                "INFERENCE_NUM_THREADS": threads,
+                "NUM_STREAMS": 1,
+                "PERFORMANCE_HINT": "LATENCY",
+                # Pinned, the one inference thread of every engine process lands on the same core: two
+                # engines then share one core while the other idles. The kernel spreads them unpinned.
+                "ENABLE_CPU_PINNING": False,
+                "INFERENCE_PRECISION_HINT": precision,
+                # Kernels per input shape, as with oneDNN's cache above: bounded, so memory stays flat.
+                "CPU_RUNTIME_CACHE_CAPACITY": shape_cache,
+            },
+        )
+        self._request = compiled.create_infer_request()
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        return self._request.infer({0: np.ascontiguousarray(batch, dtype=np.float32)})[0]

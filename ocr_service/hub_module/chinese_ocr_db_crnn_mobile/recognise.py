@@ -7,10 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
+from core.settings import LINE_MAX_WIDTH as MAX_WIDTH
+from core.settings import LINE_MIN_WIDTH as MIN_WIDTH
+from core.settings import LINE_STEP as STEP
+
 from .crop import HEIGHT, strip_tensor
 from .predictor import Predictor
-
-MIN_WIDTH, MAX_WIDTH, STEP = 320, 1600, 160
 
 
 def shape_count(min_width: int = MIN_WIDTH, max_width: int = MAX_WIDTH, step: int = STEP) -> int:
@@ -29,7 +31,7 @@ class Recognition:
 class Recogniser:
     """Batches of one line: on CPU, batching gains little and multiplies the input shapes Paddle keeps.
 
-    Widths are rounded up to a multiple of `step`, between `min_width` (what PP-OCR pads short lines to)
+    Widths are rounded up to a multiple of `step`, between `min_width` (PP-OCR pads short lines to 320)
     and `max_width` (longer lines are squeezed): `shape_count` shapes.
     """
 
