@@ -9,6 +9,9 @@ A label is learned when at least `min_pages` corrected pages pair it with their 
 page that paired it with another value chose another label's figure instead (it lost: a held figure beside
 the available one the correction took, a frozen share beside the held one). A share label is `available`
 when it won over a held label on some page (one the patterns know, or one learned here), else `held`.
+A label that at least `min_pages` pages pair with a share-shaped figure, never the corrected one, is
+learned as naming another share (`other_share`: a frozen or redeeming share): its figures are then known
+to be no answer, and it no longer counts as an unknown label beside a learned one.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from .numbers import normalise_share, same_share
 from .types import Extraction, OcrLine
 
 MIN_PAGES = 3
-LEARNABLE: tuple[Kind, ...] = ("code", "held", "available")
+LEARNABLE: tuple[Kind, ...] = ("code", "held", "available", "other_share")
 KNOWN_HELD = ""  # what a learned label beat when the page's rival figure had a label the patterns know
 
 
@@ -69,8 +72,14 @@ def teach(pages: Iterable[Corrected], *, min_pages: int = MIN_PAGES) -> Taught:
         if label not in codes and seen.share >= min_pages and seen.share_against == seen.lost
     }
     held = {KNOWN_HELD} | {label for label in shares if not evidence[label].beat & shares}
+    others = {
+        label
+        for label, seen in evidence.items()
+        if label not in codes and not seen.share and not seen.code and seen.share_against >= min_pages
+    }
     labels: dict[str, Kind] = {label: "code" for label in codes}
     labels |= {label: "available" if evidence[label].beat & held else "held" for label in shares}
+    labels |= {label: "other_share" for label in others}
     return Taught(dict(sorted(labels.items())), {label: evidence[label] for label in sorted(labels)})
 
 

@@ -147,7 +147,9 @@ async def test_labels_learned_from_corrections_answer_pages_of_that_kind(
     fixes, labels = tmp_path / "fixes.jsonl", tmp_path / "labels.json"
     command(database_url, "export-corrections", "--out", str(fixes), "--since", started.isoformat())
     learned = command(database_url, "learn-labels", "--corrections", str(fixes), "--out", str(labels))
-    assert learned["pages"] == 6 and learned["labels"] == {"可贖回單位": "available", "基金代號": "code", "持有單位": "held"}
+    assert learned["pages"] == 6 and learned["labels"] == {
+        "凍結單位": "other_share", "可贖回單位": "available", "基金代號": "code", "持有單位": "held",
+    }  # fmt: skip
 
     before = await corrections_state(database_url, started)
     tally = command(database_url, "reprocess", "--since", started.isoformat(), DECISION__LEARNED_LABELS=str(labels))

@@ -28,7 +28,7 @@ BOTH = [both_page("005827", "1,000.00", "800.00"), both_page("519674", "300.00",
 
 def test_held_and_available_labels_and_the_code_label_are_learned_from_three_pages_each():
     taught = teach(HELD + BOTH)
-    assert taught.labels == {"可贖回單位": "available", "基金代號": "code", "持有單位": "held"}
+    assert taught.labels == {"可贖回單位": "available", "基金代號": "code", "持有單位": "held", "凍結單位": "other_share"}
     assert taught.evidence["持有單位"].share == 3 and taught.evidence["持有單位"].lost == 3
     assert taught.evidence["可贖回單位"].beat == {"持有單位"}
 
@@ -42,23 +42,26 @@ def test_the_rules_read_an_unseen_page_with_what_was_learned():
 
 def test_a_label_seen_on_fewer_pages_than_asked_is_not_learned():
     assert teach(HELD[:2]).labels == {}
-    assert teach(HELD[:2], min_pages=2).labels == {"基金代號": "code", "持有單位": "held"}
+    assert teach(HELD[:2], min_pages=2).labels == {"基金代號": "code", "持有單位": "held", "凍結單位": "other_share"}
 
 
-def test_a_label_paired_with_other_figures_that_nothing_explains_is_not_learned():
+def test_a_label_paired_with_other_figures_that_nothing_explains_is_no_share_label():
     """`參考淨值` beside the share on three pages, and the corrections took other figures."""
     pages = [Corrected(lines("某某基金(005827)", f"參考淨值 {v}", f"持有單位 {s}"), "005827", s) for v, s in [("1.23", "100"), ("2.5", "20"), ("3.1", "30")]]
-    assert "參考淨值" not in teach(pages + HELD).labels
+    assert teach(pages + HELD).labels["參考淨值"] == "other_share"
 
 
-def test_a_frozen_share_label_is_never_learned():
-    assert "凍結單位" not in teach(HELD * 3).labels
+def test_a_label_never_paired_with_the_corrected_share_is_learned_as_another_share():
+    assert teach(HELD).labels["凍結單位"] == "other_share"
+    page = lines("匯豐亞洲債券基金", "基金代號 110011", "持有單位 52.30", "凍結單位 1.00")
+    found = extract(page, learned=teach(HELD).labels)
+    assert (found.hold_share, found.flag) == ("52.30", True) and "1.00" in found.others
 
 
 def test_the_labels_file_round_trips_and_a_bad_one_is_refused_with_its_reason(tmp_path):
     out = tmp_path / "labels.json"
     write_labels(teach(HELD + BOTH), out)
-    assert dict(read_labels(out)) == {"可贖回單位": "available", "基金代號": "code", "持有單位": "held"}
+    assert dict(read_labels(out)) == {"可贖回單位": "available", "基金代號": "code", "持有單位": "held", "凍結單位": "other_share"}
     assert json.loads(out.read_text(encoding="utf-8"))["evidence"]["可贖回單位"]["beat"] == ["持有單位"]
     out.write_text(json.dumps({"labels": {"市值": "money"}}), encoding="utf-8")
     with pytest.raises(ValueError, match="cannot be learned"):
