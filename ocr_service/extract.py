@@ -83,7 +83,7 @@ class _Pair:
 def extract(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> Extraction:
     """Decide fund code and share from one page's lines; any input gives an answer, never an exception.
     `learned`: labels staff corrections taught, read where the patterns of `labels` know nothing."""
-    grid = [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line, learned)])]
+    grid = _grid(lines, learned)
     pairs = _pairs(grid)
     slope = math.tan(math.radians(layout.tilt(lines)))
     consumed = {id(p.source) for p in pairs if p.source is not p.label}
@@ -115,10 +115,10 @@ def _unlearned_kin(grid: list[list[_Cell]], pairs: list[_Pair], learned: Learned
     """A held figure came from a learned label while another label on the page, unknown, looks like a learned
     share label (two characters in common: `可回單位` beside `持有單位`): likely the available figure in words
     the corrections have not taught (yet). Taken as an available label without its figure."""
-    taught = [p.label.label for p in pairs if p.kind == "held" and p.label.label in learned]
+    if not any(p.kind == "held" and p.label.label in learned for p in pairs):
+        return False
     shares = [label for label, kind in learned.items() if kind in SHARE_KINDS]
-    unknown = {c.label for row in grid for c in row if c.label and not c.kinds}
-    return bool(taught) and any(_kin(label, known) for label in unknown for known in shares)
+    return any(_kin(label, known) for label in _unknown(grid) for known in shares)
 
 
 def _kin(a: str, b: str) -> bool:
@@ -127,7 +127,16 @@ def _kin(a: str, b: str) -> bool:
 
 def unknown_labels(lines: Sequence[OcrLine], *, learned: Learned = NO_LABELS) -> set[str]:
     """The labels on the page that name nothing the rules know (what `ocr_service.teach` may learn)."""
-    return {c.label for line in lines for c in _cells(line, learned) if c.label and not c.kinds}
+    return _unknown(_grid(lines, learned))
+
+
+def _grid(lines: Sequence[OcrLine], learned: Learned) -> list[list[_Cell]]:
+    """The page's cells in visual rows."""
+    return [_summary(row) for row in layout.rows([c for line in lines if line.text.strip() for c in _cells(line, learned)])]
+
+
+def _unknown(grid: list[list[_Cell]]) -> set[str]:
+    return {c.label for row in grid for c in row if c.label and not c.kinds}
 
 
 def _cells(line: OcrLine, learned: Learned) -> list[_Cell]:

@@ -88,9 +88,10 @@ def _weigh(page: Corrected, evidence: dict[str, Evidence]) -> None:
     known = _paired(before, "hold_share")
     answer = normalise_share(page.hold_share) or page.hold_share
     codes_read = {page.fund_code, *before.fund_codes}
+    paired_codes = _paired(before, "fund_code")
     winners, losers = [], []
     for label in sorted(unknown_labels(page.lines)):
-        codes = _paired(extract(page.lines, learned={label: "code"}), "fund_code") - _paired(before, "fund_code")
+        codes = _paired(extract(page.lines, learned={label: "code"}), "fund_code") - paired_codes
         # Six digits the page reads as a code are no share, whichever label is tried beside them.
         shares = _paired(extract(page.lines, learned={label: "held"}), "hold_share") - known - codes_read
         if not codes and not shares:
