@@ -194,11 +194,37 @@ def _pairs(grid: list[list[_Cell]]) -> list[_Pair]:
                 pairs.append(_Pair(cell, cell, cell.kinds[0], "same_line"))
             elif j + 1 < len(row) and row[j + 1].is_value and (len(labels) == 1 or _alternating(row)):
                 pairs.append(_Pair(cell, row[j + 1], cell.kinds[0], "right_cell"))
+            elif cell.kinds[0] == "id" and (groups := _digit_groups_below(grid, r)):
+                pairs += [_Pair(cell, c, "id", "below") for c in groups]
             elif len(labels) == len(row):
                 # Only a row of labels alone heads columns; a label among menu words (买入 卖出 持仓) does not.
                 pairing: Pairing = "header_column" if is_header else "below"
                 pairs += [_Pair(cell, c, cell.kinds[0], pairing) for c in _column(grid, r, j, is_header) if c.is_value]
-    return pairs
+    return pairs + _grouped_ids(grid, pairs)
+
+
+def _grouped_ids(grid: list[list[_Cell]], pairs: list[_Pair]) -> list[_Pair]:
+    """An identifier is every figure of the line its label took a value from: account and card numbers are
+    printed in groups (`4240 3032 54`), which the OCR reads as several figures (`4240 303254`)."""
+    return [
+        _Pair(p.label, cell, p.kind, p.pairing)
+        for p in pairs
+        if p.kind == "id" and p.source is not p.label
+        for row in grid
+        for cell in row
+        if cell.line is p.source.line and cell is not p.source and cell.is_value
+    ]
+
+
+def _digit_groups_below(grid: list[list[_Cell]], r: int) -> list[_Cell]:
+    """The row under row r when it is one line of digit groups (`4240 303254`): a number printed in groups,
+    split by `_cells` into figures, that its label above names whole."""
+    if r + 1 == len(grid):
+        return []
+    below = grid[r + 1]
+    if layout.top(below) - layout.bottom(grid[r]) > 2.5 * layout.height(grid[r]) or len({id(c.line) for c in below}) > 1:
+        return []
+    return below if len(below) > 1 and all(c.is_value and c.value.isdigit() for c in below) else []
 
 
 def _alternating(row: list[_Cell]) -> bool:

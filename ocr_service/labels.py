@@ -18,6 +18,7 @@ Kind = Literal[
     "available", "held", "other_share", "code", "name", "money", "price", "profit", "rate", "date", "id", "other"
 ]
 SHARE_KINDS: tuple[Kind, ...] = ("available", "held")
+_HEADER_KINDS: tuple[Kind, ...] = (*SHARE_KINDS, "code", "name")  # what the parts of a combined header name
 # Labels staff corrections taught the rules (`ocr_service.teach`), whole cleaned labels -> their kind.
 Learned = Mapping[str, Kind]
 NO_LABELS: Learned = MappingProxyType({})
@@ -56,14 +57,26 @@ def clean(head: str) -> str:
 
 
 def kinds(label: str, learned: Learned = NO_LABELS) -> tuple[Kind, ...]:
-    """The kind a label names (one), or one per part of a combined header (`持仓/可用` -> held, available)."""
+    """The kind a label names (one), or one per part of a combined header (`持仓/可用` -> held, available;
+    `持仓可用`, its slash lost, the same)."""
     if not label:
         return ()
     parts = re.split(r"[/／]", label)
     if len(parts) == 2 and all(kind_of(p, learned) for p in parts):
         return tuple(kind_of(p, learned) for p in parts)  # type: ignore[misc]
     found = kind_of(label, learned)
-    return (found,) if found else ()
+    return (found,) if found else _run_together(label, learned)
+
+
+def _run_together(label: str, learned: Learned) -> tuple[Kind, ...]:
+    """The two kinds of a combined header read without its slash, when exactly one cut makes two labels of
+    the kinds such headers name."""
+    cuts = [
+        (first, second)
+        for i in range(2, len(label) - 1)
+        if (first := kind_of(label[:i], learned)) in _HEADER_KINDS and (second := kind_of(label[i:], learned)) in _HEADER_KINDS
+    ]
+    return cuts[0] if len(cuts) == 1 else ()
 
 
 def kind_of(label: str, learned: Learned = NO_LABELS) -> Kind | None:

@@ -48,6 +48,7 @@ MODEL_TRUST = 0.6
 DISAGREE = "rules_model_disagree"
 VALUE_TYPES = ("FUND_CODE", "HOLD_SHARE", "AVAILABLE_SHARE")
 FIGURE_CHARS = frozenset("0123456789.,")
+SEPARATORS = frozenset(".,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,15 +159,24 @@ def _line_trust(lines: Sequence[OcrLine]):
 
 
 def _whole(entity: Entity, text: str) -> Entity:
-    """A code or share entity widened to the whole figure it was cut from (`10.15` of `310.15`)."""
+    """A code or share entity widened to the whole figure it was cut from (`10.15` of `310.15`), across a
+    space the OCR put beside a separator (`227,699 .2226`, `42, 971`)."""
     if entity.type not in VALUE_TYPES:
         return entity
     start, end = entity.start, entity.end
-    while start > 0 and text[start - 1] in FIGURE_CHARS:
+    while start > 0 and (text[start - 1] in FIGURE_CHARS or _split_at(text, start - 1)):
         start -= 1
-    while end < len(text) and text[end] in FIGURE_CHARS:
+    while end < len(text) and (text[end] in FIGURE_CHARS or _split_at(text, end)):
         end += 1
     return Entity(entity.type, text[start:end], start, end)
+
+
+def _split_at(text: str, i: int) -> bool:
+    """A space at i inside one figure: a separator on one side of it, a digit on the other (`42, 971`)."""
+    if text[i] != " " or not 0 < i < len(text) - 1:
+        return False
+    before, after = text[i - 1], text[i + 1]
+    return (before in SEPARATORS and after.isdigit()) or (before.isdigit() and after in SEPARATORS)
 
 
 def _code(text: str) -> str | None:

@@ -156,6 +156,19 @@ def test_distractors_are_neither_code_nor_share(distractor):
     assert answer(lines) == ("005827", "1000.00", True)
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [("资金账号", "4240 303254")],  # the value right of its label, `4240 3032 54` read in two groups
+        ["资金账号", "4240 303254"],  # the value under its label
+        [("银行卡号", "6222 021234 567890")],
+        ["银行卡号", "6222 021234 567890"],
+    ],
+)
+def test_identifiers_printed_in_groups_hold_no_code(rows):
+    assert answer(page(HEADER, "易方达蓝筹精选混合", "005827", *rows, "持有份额 1,000.00份")) == ("005827", "1000.00", True)
+
+
 @pytest.mark.parametrize(("label", "value"), [("客户号", "123456"), ("网点号", "654321"), ("邮编", "100032")])
 def test_six_digit_values_of_other_labels_are_not_codes(label, value):
     split = [line(label, 30, 3), line(value, 690, 3, align="right")]
@@ -240,6 +253,12 @@ def test_stacked_values_under_combined_headers():
         ("fund_code", "510300", "stacked", "code"), ("hold_share", "20000", "stacked", "held"),
         ("hold_share", "18000", "stacked", "available"),
     }
+
+
+def test_a_combined_header_whose_slash_the_ocr_lost_is_read_as_one():
+    top = ("名称/代码", "持仓可用", "现价/成本", "市值/盈亏")
+    lines = page(top, ("沪深300ETF", "20,000", "2.5435", "50,870.00"), ("510300", "18,000", "1.7003", "+1,234.56"))
+    assert answer(lines) == ("510300", "18000", True)
 
 
 def test_stacked_values_with_a_footer_under_the_table():

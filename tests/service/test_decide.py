@@ -84,6 +84,13 @@ def test_a_figure_the_model_cut_in_the_middle_is_read_whole():
     assert (found.fund_code, found.hold_share, found.source) == ("005827", "8000.00", "both")
 
 
+@pytest.mark.parametrize(("read", "tagged"), [("227,699 .2226", "227,699"), ("42, 971", "971"), ("1,234 .50", ".50")])
+def test_a_figure_the_ocr_split_at_a_separator_is_read_whole(read, tagged):
+    page = lines("易方达蓝筹精选混合(005827)", f"可用份额 {read}")
+    found = run(page, tag(page, ("FUND_CODE", "005827"), ("AVAILABLE_SHARE", tagged)))
+    assert (found.flag, found.hold_share, found.source) == (True, re.sub(r"[ ,]", "", read).replace("..", "."), "both")
+
+
 def test_code_look_alikes_in_the_model_s_code_are_read_as_digits():
     page = lines("基金代码 O16O64", "持仓 88.50")
     found = run(page, tag(page, ("FUND_CODE", "O16O64"), ("HOLD_SHARE", "88.50")), threshold=0.5)
