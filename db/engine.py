@@ -46,7 +46,9 @@ def create_engine(
 def _sqlite_engine(url: str, database: str | None, *, connect_timeout: float, echo: bool) -> AsyncEngine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": connect_timeout}, echo=echo, pool_pre_ping=True)
+    # No pre-ping, no rollback when a connection goes back to the pool: a file has no server to restart, every
+    # use is a transaction() that ends itself, and each statement is one more trip to the driver's thread.
+    engine = create_async_engine(url, connect_args={"timeout": connect_timeout}, echo=echo, pool_reset_on_return=None)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db import claims
 from db.engine import transaction
@@ -33,6 +33,21 @@ def owner_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+class Claim:
+    """A URL this process holds. Released in the transaction that stores the URL's row, waiters find the row
+    the moment the claim is gone, and the store costs no transaction of its own for the release."""
+
+    def __init__(self, url_hash: str, owner: str) -> None:
+        self.url_hash = url_hash
+        self.owner = owner
+        self.released = False
+
+    async def release(self, conn: AsyncConnection) -> None:
+        """Drop the claim inside `conn`'s transaction (which the caller commits)."""
+        await claims.release(conn, url_hash=self.url_hash, owner=self.owner)
+        self.released = True
+
+
 class Claims:
     def __init__(self, engine: AsyncEngine, *, lease_seconds: float, poll_seconds: float) -> None:
         self._engine = engine
@@ -41,25 +56,31 @@ class Claims:
         self.owner = owner_name()
 
     @asynccontextmanager
-    async def hold(self, url_hash: str) -> AsyncIterator[bool]:
-        """Yields True with the URL claimed for this process (renewed inside, released on leaving), or
-        False at once if another owner holds an unexpired claim."""
+    async def hold(self, url_hash: str) -> AsyncIterator[Claim | None]:
+        """Yields the URL's Claim, taken for this process (renewed inside, released on leaving unless the
+        holder released it in its own transaction and left without an error), or None at once if another
+        owner holds an unexpired claim."""
         now = utcnow()
         async with transaction(self._engine, write=True) as conn:
             taken = await claims.take(conn, url_hash=url_hash, owner=self.owner, now=now, until=now + self._lease)
         if not taken:
-            yield False
+            yield None
             return
+        claim = Claim(url_hash, self.owner)
         renewing = asyncio.ensure_future(self._renew(url_hash))
+        left_cleanly = False
         try:
-            yield True
+            yield claim
+            left_cleanly = True
         finally:
             renewing.cancel()
-            try:
-                async with transaction(self._engine, write=True) as conn:
-                    await claims.release(conn, url_hash=url_hash, owner=self.owner)
-            except DatabaseUnavailable as error:  # the claim lapses by itself; the reader's own outcome stands
-                log.warning("claim on %s not released: %s", url_hash, error)
+            # after an error the holder's transaction, release and all, may have rolled back
+            if not (left_cleanly and claim.released):
+                try:
+                    async with transaction(self._engine, write=True) as conn:
+                        await claim.release(conn)
+                except DatabaseUnavailable as error:  # the claim lapses by itself; the reader's own outcome stands
+                    log.warning("claim on %s not released: %s", url_hash, error)
 
     async def wait(self, url_hash: str) -> None:
         """Return once nobody holds an unexpired claim on the URL."""

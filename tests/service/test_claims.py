@@ -41,16 +41,16 @@ async def test_one_holder_at_a_time_and_the_waiter_goes_on_once_it_lets_go(engin
     first, second, key = replica(engine), replica(engine), uuid.uuid4().hex
     assert first.owner != second.owner
     async with first.hold(key) as mine:
-        assert mine
+        assert mine is not None
         async with second.hold(key) as theirs:
-            assert not theirs
+            assert theirs is None
         waiting = asyncio.ensure_future(second.wait(key))
         await asyncio.sleep(0.2)
         assert not waiting.done()
     await asyncio.wait_for(waiting, 1)
     assert await expiry(engine, key) is None  # released on leaving
     async with second.hold(key) as theirs:
-        assert theirs
+        assert theirs is not None
 
 
 async def test_a_holder_renews_its_claim_past_the_lease(engine: AsyncEngine) -> None:
@@ -60,7 +60,7 @@ async def test_a_holder_renews_its_claim_past_the_lease(engine: AsyncEngine) -> 
         await asyncio.sleep(LEASE * 1.5)
         assert await expiry(engine, key) > first
         async with replica(engine).hold(key) as theirs:
-            assert not theirs  # still held: a slow reader is not a dead one
+            assert theirs is None  # still held: a slow reader is not a dead one
 
 
 async def test_a_claim_released_on_failure(engine: AsyncEngine) -> None:
@@ -69,6 +69,20 @@ async def test_a_claim_released_on_failure(engine: AsyncEngine) -> None:
         async with holder.hold(key):
             raise RuntimeError("download failed")
     assert await expiry(engine, key) is None
+
+
+async def test_a_claim_released_in_the_holders_transaction_goes_with_it(engine: AsyncEngine) -> None:
+    holder, key = replica(engine), uuid.uuid4().hex
+    async with holder.hold(key) as claim:
+        async with transaction(engine, write=True) as conn:
+            await claim.release(conn)
+            assert await claims.expiry(conn, url_hash=key) is None
+        assert await expiry(engine, key) is None  # committed with the holder's work, before leaving
+    with pytest.raises(RuntimeError):
+        async with holder.hold(key) as claim, transaction(engine, write=True) as conn:
+            await claim.release(conn)
+            raise RuntimeError("the store failed: its transaction, release and all, rolled back")
+    assert await expiry(engine, key) is None  # released on leaving all the same
 
 
 async def test_a_dead_holders_claim_blocks_for_one_lease_at_most(engine: AsyncEngine) -> None:
@@ -80,4 +94,4 @@ async def test_a_dead_holders_claim_blocks_for_one_lease_at_most(engine: AsyncEn
     await asyncio.wait_for(survivor.wait(key), LEASE * 3)
     assert 0.5 * LEASE < time.monotonic() - started < LEASE + 1
     async with survivor.hold(key) as mine:
-        assert mine
+        assert mine is not None
