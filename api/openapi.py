@@ -56,7 +56,7 @@ def schemas(settings: Settings) -> dict[str, Any]:
         },
         "Job": {
             "type": "object",
-            "required": ["id", "status", "total", "queued", "done", "failed", "items"],
+            "required": ["id", "status", "total", "queued", "done", "failed", "items", "next_cursor"],
             "properties": {
                 "id": _str,
                 "status": {"type": "string", "enum": ["running", "done"]},
@@ -65,8 +65,10 @@ def schemas(settings: Settings) -> dict[str, Any]:
                 "done": {"type": "integer"},
                 "failed": {"type": "integer"},
                 "created_at": _str,
+                "next_cursor": {**_nullable_str, "description": "the next page of items (`cursor`); null: no more"},
                 "items": {
                     "type": "array",
+                    "description": "a page of the job's items (`limit`), in the order given",
                     "items": {
                         "type": "object",
                         "required": ["image_url", "url_type", "status", "attempts", "answer", "error"],

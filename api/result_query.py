@@ -1,5 +1,6 @@
-"""Reading the query of GET /results and GET /results/summary: every parameter checked, every refusal a
-BadRequest that names it. The cursor is opaque to callers: the listing's order and the position reached."""
+"""Reading the query of GET /results, GET /results/summary and GET /ocr_jobs/{id}: every parameter checked,
+every refusal a BadRequest that names it. A cursor is opaque to callers: the listing's order (or `items`, a
+job's) and the position reached."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ LIST_PARAMETERS = (
     "needs_review", "corrected", "fund_code", "created_from", "created_to", "url_contains", "order", "limit", "cursor",
 )  # fmt: skip
 SUMMARY_PARAMETERS = ("since",)
+JOB_PARAMETERS = ("limit", "cursor")
+JOB_ITEMS = "items"  # the cursor's tag for a job's items
+JOB_LIMIT_DEFAULT = 100  # a job holds up to queue.max_items; a page of its items, each with its whole answer
 
 Args = RequestParameters
 
@@ -62,6 +66,25 @@ def results_query(args: Args) -> ResultsQuery:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class JobQuery:
+    after: int | None  # the position of the last item of the previous page
+    limit: int  # 0: the job's counts alone
+
+
+def job_query(args: Args, *, max_items: int) -> JobQuery:
+    """The query of GET /ocr_jobs/{id}: a page of up to `limit` items (at most `max_items`, a job's most)."""
+    _known(args, JOB_PARAMETERS)
+    limit = _limit(args, default=JOB_LIMIT_DEFAULT, low=0, high=max_items)
+    text = _one(args, "cursor")
+    if text is None:
+        return JobQuery(None, limit)
+    decoded = _decoded(text)
+    if not (isinstance(decoded, list) and len(decoded) == 2 and decoded[0] == JOB_ITEMS and _whole(decoded[1])):
+        raise BadRequest("'cursor' is not one this service gave out", field="cursor")
+    return JobQuery(decoded[1], limit)
+
+
 def summary_since(args: Args, *, now: datetime) -> datetime:
     """`since` of GET /results/summary (naive UTC); by default the start of today in UTC."""
     _known(args, SUMMARY_PARAMETERS)
@@ -69,15 +92,23 @@ def summary_since(args: Args, *, now: datetime) -> datetime:
 
 
 def cursor(order: str, position: ListPosition) -> str:
-    """The `next_cursor` of a page: where the following page starts."""
+    """The `next_cursor` of a page: where the following page starts (`order` is JOB_ITEMS for a job's)."""
     return base64.urlsafe_b64encode(json.dumps([order, *position]).encode()).decode().rstrip("=")
 
 
-def _position(text: str, order: str) -> ListPosition:
+def _decoded(text: str) -> object:
     try:
-        decoded = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
     except (ValueError, binascii.Error):
         raise BadRequest("'cursor' is not one this service gave out", field="cursor") from None
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ID_MAX
+
+
+def _position(text: str, order: str) -> ListPosition:
+    decoded = _decoded(text)
     expected = 2 if order == "newest" else 3
     if not (isinstance(decoded, list) and len(decoded) == expected and decoded[0] == order):
         raise BadRequest("'cursor' belongs to another order; start again without it", field="cursor")
@@ -123,10 +154,10 @@ def _time(args: Args, name: str) -> datetime | None:
     return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
-def _limit(args: Args) -> int:
+def _limit(args: Args, *, default: int = LIMIT_DEFAULT, low: int = 1, high: int = LIMIT_MAX) -> int:
     value = _one(args, "limit")
     if value is None:
-        return LIMIT_DEFAULT
-    if not value.isdigit() or not 1 <= int(value) <= LIMIT_MAX:
-        raise BadRequest(f"'limit' must be a whole number from 1 to {LIMIT_MAX}", field="limit")
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise BadRequest(f"'limit' must be a whole number from {low} to {high}", field="limit")
     return int(value)

@@ -88,16 +88,18 @@ def correction_view(correction: Correction) -> dict[str, Any]:
     return {"old": old, "new": new, "author": correction.author, "at": _iso(correction.created_at)}
 
 
-def job_view(report: JobReport) -> dict[str, Any]:
-    """A job's progress and, per item in the order given, its answer as /ocr_handler gives it, or its error."""
-    counts = report.counts
+def job_view(report: JobReport, next_cursor: str | None) -> dict[str, Any]:
+    """A job's progress and, for one page of its items in the order given, each answer as /ocr_handler gives
+    it, or its error."""
+    counts = report.job.counts
     return {
         "id": report.job.id,
         "status": "running" if counts["queued"] else "done",
-        "total": len(report.job.items),
+        "total": sum(counts.values()),
         **counts,
         "created_at": _iso(report.job.created_at),
-        "items": [_item_view(item, report.results.get(item.result_id or 0)) for item in report.job.items],
+        "items": [_item_view(item, report.results.get(item.result_id or 0)) for item in report.items],
+        "next_cursor": next_cursor,
     }
 
 

@@ -73,6 +73,7 @@ async def backfill(base: str, urls: list[str], labels: dict[str, dict], env: dic
     logs = [folder / f"worker-{n}.log" for n in range(2)]
     workers = [start_worker(env, log) for log in logs]
     killed = 0
+    restarts: list[asyncio.Task[float]] = []
     try:
         await wait_consuming(logs, workers)
         timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
@@ -83,7 +84,7 @@ async def backfill(base: str, urls: list[str], labels: dict[str, dict], env: dic
                 job = await response.json()
                 assert response.status == 202, job
             while True:
-                async with http.get(f"{base}/ocr_jobs/{job['id']}") as response:
+                async with http.get(f"{base}/ocr_jobs/{job['id']}?limit=0") as response:
                     report = await response.json()
                 if report["status"] == "done":
                     break
@@ -94,9 +95,11 @@ async def backfill(base: str, urls: list[str], labels: dict[str, dict], env: dic
                     workers[victim].wait(30)
                     logs[victim].write_text("")
                     workers[victim] = start_worker(env, logs[victim])
+                    restarts.append(asyncio.ensure_future(time_to_consume(logs[victim], workers[victim])))
                     killed += 1
                 await asyncio.sleep(0.5)
             wall = time.perf_counter() - began
+            items = await job_items(http, base, job["id"])
     finally:
         for worker in workers:
             try:
@@ -105,9 +108,32 @@ async def backfill(base: str, urls: list[str], labels: dict[str, dict], env: dic
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(worker.pid, signal.SIGKILL)
     right = sum(
-        item["answer"] is not None and right_answer(item["answer"], labels[item["image_url"]]) for item in report["items"]
+        item["answer"] is not None and right_answer(item["answer"], labels[item["image_url"]]) for item in items
     )
-    return {"wall": wall, "done": report["done"], "failed": report["failed"], "right": right, "killed": killed}
+    restarted = [task.result() for task in restarts if task.done() and not task.exception()]
+    return {
+        "wall": wall, "done": report["done"], "failed": report["failed"], "right": right, "killed": killed,
+        "restarts": restarted,
+    }  # fmt: skip
+
+
+async def time_to_consume(log: Path, worker: subprocess.Popen) -> float:
+    """Seconds from a worker's start until it consumes."""
+    began = time.perf_counter()
+    await wait_consuming([log], [worker])
+    return time.perf_counter() - began
+
+
+async def job_items(http: aiohttp.ClientSession, base: str, job_id: str) -> list[dict]:
+    """Every item of the job, a page at a time."""
+    items: list[dict] = []
+    query = ""
+    while query is not None:
+        async with http.get(f"{base}/ocr_jobs/{job_id}?limit=200{query}") as response:
+            page = await response.json()
+        items += page["items"]
+        query = None if page["next_cursor"] is None else f"&cursor={page['next_cursor']}"
+    return items
 
 
 def rows_per_url(mysql: str, urls: list[str]) -> list[int]:
@@ -169,7 +195,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(
             f"backfill: {len(queued)} items in {job['wall']:.1f} s = {job_rate:.2f} images/s = {job_rate / http_rate:.2f} x HTTP path; "
-            f"workers killed {job['killed']}; done {job['done']}, failed {job['failed']}, right {job['right']}; "
+            f"workers killed {job['killed']} (each consuming again after {', '.join(f'{t:.1f}' for t in job['restarts']) or '-'} s); "
+            f"done {job['done']}, failed {job['failed']}, right {job['right']}; "
             f"rows per URL {sorted(set(rows))}"
         )
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.results import url_hash
@@ -44,7 +44,7 @@ class Item:
 class Job:
     id: str
     created_at: datetime
-    items: list[Item]
+    counts: dict[Status, int]  # the job's items by status, every status present
 
 
 _COLUMNS = [job_items.c[name] for name in Item.__slots__]
@@ -64,9 +64,7 @@ async def create(conn: AsyncConnection, *, job_id: str, items: list[NewItem], no
             for key, (position, item) in unique.items()
         ],
     )  # fmt: skip
-    job = await get(conn, job_id=job_id)
-    assert job is not None
-    return job.items
+    return await page(conn, job_id=job_id, after=None, limit=len(unique))
 
 
 async def delete_job(conn: AsyncConnection, *, job_id: str) -> None:
@@ -76,12 +74,25 @@ async def delete_job(conn: AsyncConnection, *, job_id: str) -> None:
 
 
 async def get(conn: AsyncConnection, *, job_id: str) -> Job | None:
-    """The job and its items in the order they were submitted, or None."""
+    """The job and how many of its items are queued, done and failed, or None."""
     created_at = (await conn.execute(select(jobs.c.created_at).where(jobs.c.id == job_id))).scalar_one_or_none()
     if created_at is None:
         return None
-    rows = await conn.execute(select(*_COLUMNS).where(job_items.c.job_id == job_id).order_by(job_items.c.position))
-    return Job(job_id, created_at, [Item(**row) for row in rows.mappings()])
+    rows = await conn.execute(
+        select(job_items.c.status, func.count()).where(job_items.c.job_id == job_id).group_by(job_items.c.status)
+    )
+    counts: dict[Status, int] = dict.fromkeys(get_args(Status), 0)
+    counts.update((status, count) for status, count in rows)
+    return Job(job_id, created_at, counts)
+
+
+async def page(conn: AsyncConnection, *, job_id: str, after: int | None, limit: int) -> list[Item]:
+    """Up to `limit` of the job's items in the order they were submitted, from the one after position `after`."""
+    query = select(*_COLUMNS).where(job_items.c.job_id == job_id)
+    if after is not None:
+        query = query.where(job_items.c.position > after)
+    rows = await conn.execute(query.order_by(job_items.c.position).limit(limit))
+    return [Item(**row) for row in rows.mappings()]
 
 
 async def item(conn: AsyncConnection, *, item_id: int) -> Item | None:

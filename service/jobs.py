@@ -43,15 +43,13 @@ RETRYABLE = (Unreachable, Timeout, BadResponse, RecognitionFailed, Unavailable, 
 
 @dataclass(frozen=True, slots=True)
 class JobReport:
-    job: jobs.Job
-    results: dict[int, results.StoredResult]
+    """A job, one page of its items with the answers of those done, and where the next page starts (None:
+    this is the last)."""
 
-    @property
-    def counts(self) -> dict[str, int]:
-        tally = {"queued": 0, "done": 0, "failed": 0}
-        for item in self.job.items:
-            tally[item.status] += 1
-        return tally
+    job: jobs.Job
+    items: list[jobs.Item]
+    results: dict[int, results.StoredResult]
+    next_after: int | None
 
 
 class JobService:
@@ -60,9 +58,9 @@ class JobService:
         self._downloader = downloader
         self._broker = broker
 
-    async def submit(self, items: list[jobs.NewItem]) -> jobs.Job:
-        """Store and queue a job; every URL is checked first (Refused names the item), nothing is kept if
-        the broker does not confirm every item (Unavailable)."""
+    async def submit(self, items: list[jobs.NewItem]) -> str:
+        """Store and queue a job, and give its id; every URL is checked first (Refused names the item),
+        nothing is kept if the broker does not confirm every item (Unavailable)."""
         broker = await self._connected()
         for index, item in enumerate(items):
             try:
@@ -79,21 +77,21 @@ class JobService:
             async with transaction(self._engine, write=True) as conn:
                 await jobs.delete_job(conn, job_id=job_id)
             raise
-        async with transaction(self._engine) as conn:
-            job = await jobs.get(conn, job_id=job_id)
-        assert job is not None
-        return job
+        return job_id
 
-    async def report(self, job_id: str) -> JobReport:
-        """The job's items and the answers stored for those done; NotFound for an unknown id."""
+    async def report(self, job_id: str, *, after: int | None, limit: int) -> JobReport:
+        """The job's counts and up to `limit` of its items from the one after position `after`, with the
+        answers stored for those done; NotFound for an unknown id."""
         async with transaction(self._engine) as conn:
             job = await jobs.get(conn, job_id=job_id)
             if job is None:
                 raise NotFound("no job has this id", reason="no_job")
+            page = await jobs.page(conn, job_id=job_id, after=after, limit=limit + 1)
             answers = await results.get_many(
-                conn, result_ids=[item.result_id for item in job.items if item.result_id is not None]
+                conn, result_ids=[item.result_id for item in page[:limit] if item.result_id is not None]
             )
-        return JobReport(job, answers)
+        more = len(page) > limit
+        return JobReport(job, page[:limit], answers, page[limit - 1].position if more and limit else None)
 
     async def _connected(self) -> Broker:
         if self._broker is None:

@@ -75,6 +75,36 @@ async def test_a_job_of_40_items_completes_each_answered_as_ocr_handler_answers_
     assert [await stored_rows(batch, url) for url in urls] == [1] * 40
 
 
+async def test_a_jobs_items_come_a_page_at_a_time_and_its_counts_alone_with_limit_0(batch: Service) -> None:
+    urls = [batch.holding(share=f"{2000 + i}.5") for i in range(12)]
+    job_id = (await submit(batch, urls))["id"]
+    whole = await finished(batch, job_id)
+    pages, query = [], "limit=5"
+    while query is not None:
+        reply = await batch.call("GET", f"/ocr_jobs/{job_id}?{query}")
+        assert reply.status == 200, reply.body
+        assert {key: reply.body[key] for key in ("total", "done", "failed")} == {"total": 12, "done": 12, "failed": 0}
+        pages.append(reply.body["items"])
+        query = None if reply.body["next_cursor"] is None else f"limit=5&cursor={reply.body['next_cursor']}"
+    assert [len(page) for page in pages] == [5, 5, 2]
+    assert [item for page in pages for item in page] == whole["items"]
+    counts = await batch.call("GET", f"/ocr_jobs/{job_id}?limit=0")
+    assert (counts.body["items"], counts.body["next_cursor"], counts.body["done"]) == ([], None, 12)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("limit=-1", "limit"), ("limit=1001", "limit"), ("limit=x", "limit"), ("cursor=bm90IG1pbmU", "cursor"),
+     ("cursor=WyJuZXdlc3QiLCAxXQ", "cursor"), ("page=2", "page")],
+)  # fmt: skip
+async def test_a_bad_page_query_is_a_400_naming_it(batch: Service, query: str, field: str) -> None:
+    job_id = (await submit(batch, [batch.holding()]))["id"]
+    await finished(batch, job_id)  # no item left running into the next test
+    reply = await batch.call("GET", f"/ocr_jobs/{job_id}?{query}")
+    assert_error(reply, 400, "bad_request")
+    assert reply.body["field"] == field
+
+
 async def test_an_item_and_a_request_for_one_url_make_one_ocr_run_and_one_row(batch: Service) -> None:
     url = batch.holding(share="77.5")
     batch.ocr.gate.clear()  # whoever reads it first holds it in the engine while the other arrives
