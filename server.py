@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -116,14 +117,12 @@ def create_app(
     async def _load_models(app: Sanic) -> None:
         ctx: AppContext = app.ctx
         try:
-            learned = await asyncio.to_thread(learned_labels, config)
-            ctx.ocr = await (ocr_factory or _engine_pool)(config.ocr)
-            if config.ner.enabled:
-                ctx.ner = await _ner_reader(config.ner)
+            models = await load_models(config, ocr_factory=ocr_factory)
         except Exception as error:
             log.exception("the models could not be loaded")
             ctx.load_error = f"{type(error).__name__}: {error}"
             return
+        ctx.ocr, ctx.ner = models.ocr, models.ner
         ctx.metrics.watch_queues(
             ocr=lambda: ctx.ocr.queue_depth,
             ner=(lambda: ctx.ner.batcher.queue_depth) if ctx.ner is not None else None,
@@ -136,7 +135,7 @@ def create_app(
             ner=ctx.ner,
             metrics=ctx.metrics,
             answers=ctx.answers,
-            learned=learned,
+            learned=models.learned,
         )
 
     @app.after_server_stop
@@ -197,6 +196,34 @@ def database(config: Settings) -> AsyncEngine:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Models:
+    ocr: Recognizer
+    ner: NerReader | None
+    learned: Learned
+
+
+async def load_models(config: Settings, *, ocr_factory: OcrFactory | None = None) -> Models:
+    """The OCR pool, the entity model (when enabled) and the learned labels, loaded side by side: the engine
+    processes warm up while this process imports torch, so a start (or a restart) takes the longer of the
+    two, not their sum. If one fails, what the others loaded is closed again."""
+    loads = await asyncio.gather(
+        (ocr_factory or _engine_pool)(config.ocr),
+        _ner_reader(config.ner) if config.ner.enabled else asyncio.sleep(0),
+        asyncio.to_thread(learned_labels, config),
+        return_exceptions=True,
+    )
+    ocr, ner, learned = loads
+    failure = next((load for load in loads if isinstance(load, BaseException)), None)
+    if failure is None:
+        return Models(ocr, ner, learned)
+    if isinstance(ner, NerReader):
+        await ner.batcher.close()
+    if not isinstance(ocr, BaseException):
+        await asyncio.to_thread(ocr.close)
+    raise failure
+
+
 async def _engine_pool(config: OcrSettings) -> Recognizer:
     # Starting and warming the engine processes takes seconds: wait off the loop, which stays responsive.
     return await asyncio.to_thread(
@@ -247,8 +274,8 @@ async def run_worker(config: Settings, stop: asyncio.Event, *, ocr_factory: OcrF
     ner: NerReader | None = None
     try:
         await broker.ensure(prefetch=config.queue.prefetch)
-        ocr = await (ocr_factory or _engine_pool)(config.ocr)
-        ner = await _ner_reader(config.ner) if config.ner.enabled else None
+        models = await load_models(config, ocr_factory=ocr_factory)
+        ocr, ner = models.ocr, models.ner
         screenshots = screenshot_service(
             config,
             db=db,
@@ -257,7 +284,7 @@ async def run_worker(config: Settings, stop: asyncio.Event, *, ocr_factory: OcrF
             ner=ner,
             metrics=metrics,
             answers=AnswerCache(size=config.cache.size),
-            learned=await asyncio.to_thread(learned_labels, config),
+            learned=models.learned,
         )
         worker = ItemWorker(engine=db, screenshots=screenshots, max_attempts=config.queue.max_attempts)
         await broker.consume(worker.handle)

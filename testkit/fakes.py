@@ -28,6 +28,7 @@ class FakeOcr:
         self.fail_next = False
         self.gate = threading.Event()
         self.gate.set()
+        self.closed = False
         self._texts: dict[str, tuple[str, ...]] = {}
 
     def teach(self, image: bytes, lines: list[str]) -> bytes:
@@ -63,4 +64,4 @@ class FakeOcr:
         return size
 
     def close(self) -> None:
-        pass
+        self.closed = True

@@ -13,10 +13,14 @@ import pytest
 
 from core.settings import REPO_ROOT
 from ner_service.schema import ENTITY_TYPES
+from server import load_models
+from testkit.api import ocr_factory
 from testkit.drawing import screenshot
+from testkit.fakes import FakeOcr
 from testkit.image_host import ImageHost
 from testkit.processes import API_KEY, service_environment
 from testkit.servers import closed_port, wait_ready
+from testkit.settings import config_for
 
 
 def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
@@ -119,3 +123,12 @@ def test_bad_configuration_stops_the_start_with_the_key_named(tmp_path: Path) ->
     failed = run(env=environment(tmp_path, SERVER__PORT="eighty"))
     assert failed.returncode != 0
     assert "server.port" in failed.stderr
+
+
+async def test_when_one_model_fails_to_load_the_others_are_closed(tmp_path: Path, sqlite_url: str) -> None:
+    (tmp_path / "model").mkdir()  # a model folder without a model
+    ocr = FakeOcr()
+    config = config_for(sqlite_url, NER__ENABLED="true", NER__MODEL_DIR=str(tmp_path / "model"))
+    with pytest.raises(FileNotFoundError, match="config.json"):
+        await load_models(config, ocr_factory=ocr_factory(ocr))
+    assert ocr.closed
