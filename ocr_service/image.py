@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -60,7 +61,7 @@ def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     except Exception as exc:  # noqa: BLE001
         raise ImageError(f"corrupt or truncated {kind} image: {exc}") from None
     rgb = np.asarray(_to_rgb(image))
-    return LoadedImage(pixels=np.ascontiguousarray(rgb[:, :, ::-1]), format=kind)
+    return LoadedImage(pixels=cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), format=kind)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -71,7 +72,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         return Image.alpha_composite(Image.new("RGBA", image.size, _backdrop(rgba)), rgba).convert("RGB")
     if image.mode.startswith("I"):  # 16-bit grey PNG: convert("RGB") would clip it to white
         return Image.fromarray((np.asarray(image, dtype=np.uint32) // 257).astype(np.uint8)).convert("RGB")
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _backdrop(rgba: Image.Image) -> tuple[int, int, int, int]:
