@@ -18,7 +18,7 @@ from .predictor import Predictor
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 # Each channel's 256 levels normalised once (the same float32 arithmetic as per pixel, a table look-up per pixel).
-_NORMALISED = ((np.arange(256, dtype=np.float32)[:, None] / 255 - MEAN) / STD).T.copy()
+_NORMALISED = ((np.arange(256, dtype=np.float32)[:, None] / 255 - MEAN) / STD).T[:, :, None].copy()
 MIN_SIDE = 3  # boxes thinner than this, in canvas pixels, are noise
 SHAPES = 2  # the portrait and the landscape canvas
 
@@ -72,8 +72,8 @@ def to_canvas(image: np.ndarray, layout: Layout) -> np.ndarray:
     scaled = cv2.resize(image, (layout.width, layout.height), interpolation=interpolation)
     # Zero after normalisation is the mean colour: the padding carries no edges for the model to find.
     tensor = np.zeros((1, 3, layout.canvas_height, layout.canvas_width), dtype=np.float32)
-    for channel in range(3):
-        tensor[0, channel, : layout.height, : layout.width] = _NORMALISED[channel][scaled[..., channel]]
+    for channel, plane in enumerate(cv2.split(scaled)):
+        cv2.LUT(plane, _NORMALISED[channel], dst=tensor[0, channel, : layout.height, : layout.width])
     return tensor
 
 

@@ -73,4 +73,4 @@ class Recogniser:
         if not keep.any():
             return Recognition(text="", confidence=0.0)
         text = "".join(self._chars[index] for index in best[keep])
-        return Recognition(text=text, confidence=float(probs.max(axis=1)[keep].mean()))
+        return Recognition(text=text, confidence=float(probs[keep.nonzero()[0], best[keep]].mean()))
