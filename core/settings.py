@@ -29,10 +29,12 @@ LINE_STEP, LINE_MAX_WIDTH = 160, 1600
 LINE_MIN_WIDTH = 320  # PP-OCR's; 160 is faster but lowers short lines' confidence (docs/benchmarks.md, issue 16)
 OcrBackend = Literal["paddle", "openvino"]  # what runs the OCR models (the same Paddle model files)
 OcrPrecision = Literal["f32", "bf16"]  # OpenVINO's; Paddle Inference runs in f32
-# Chosen by the numbers in docs/benchmarks.md (issue 16): bf16 in the recogniser changes what lines read.
+# Chosen by the numbers in docs/benchmarks.md (issue 16): bf16 reads most pages as f32 does in 0.6 x the time;
+# the pages it leaves just short of sure are read again in f32 (SECOND_LOOK).
 BACKEND: OcrBackend = "openvino"
 DETECTOR_PRECISION: OcrPrecision = "bf16"
-RECOGNISER_PRECISION: OcrPrecision = "f32"
+RECOGNISER_PRECISION: OcrPrecision = "bf16"
+SECOND_LOOK = True
 
 
 def max_side_problem(max_side: int) -> str | None:
@@ -157,6 +159,7 @@ class OcrSettings:
     detector_precision: OcrPrecision = DETECTOR_PRECISION
     recogniser_precision: OcrPrecision = RECOGNISER_PRECISION
     line_min_width: int = LINE_MIN_WIDTH
+    second_look: bool = SECOND_LOOK
     max_waiting: int = 8
 
     def __post_init__(self) -> None:
@@ -181,6 +184,7 @@ class OcrSettings:
             "detector_precision": self.detector_precision,
             "recogniser_precision": self.recogniser_precision,
             "line_min_width": self.line_min_width,
+            "second_look": self.second_look,
         }
 
 

@@ -45,10 +45,11 @@ class EngineProcess:
             [sys.executable, "-m", "ocr_service.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
         )
         try:
-            self.version: str = self._exchange({"threads": threads, **options})
+            versions: tuple[str, str | None] = self._exchange({"threads": threads, **options})
         except BaseException:
             self.stop()
             raise
+        self.version, self.exact_version = versions
 
     @property
     def pid(self) -> int:
@@ -58,9 +59,9 @@ class EngineProcess:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def read(self, image: bytes) -> OcrResult:
+    def read(self, image: bytes, *, exact: bool) -> OcrResult:
         """The worker's OcrResult for one image; its ImageError (or other error) is raised here."""
-        return self._exchange(image)
+        return self._exchange((image, exact))
 
     def _exchange(self, message: Any) -> Any:
         try:
@@ -106,11 +107,11 @@ class EnginePool:
             )
         self.instances = instances
         self.threads_per_instance = threads_per_instance
-        self._jobs: queue.Queue[tuple[bytes, Future[OcrResult]] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[bytes, bool, Future[OcrResult]] | None] = queue.Queue()
         self._closed = False
         self._closing = threading.Lock()  # no image may be queued behind the feeders' stop signals
         self._engines: list[EngineProcess | None] = [None] * instances
-        started: list[Future[str]] = [Future() for _ in range(instances)]
+        started: list[Future[EngineProcess]] = [Future() for _ in range(instances)]
         self._feeders = [
             threading.Thread(
                 target=self._feed,
@@ -125,11 +126,12 @@ class EnginePool:
         # Daemon threads plus this hook: a pool nobody closed still stops its processes when the program ends.
         atexit.register(self.close)
         try:
-            versions = [ready.result() for ready in started]
+            engines = [ready.result() for ready in started]
         except BaseException:
             self.close()
             raise
-        self.version = versions[0]
+        self.version = engines[0].version
+        self.exact_version = engines[0].exact_version  # None: no exact reading other than `version`'s
 
     @property
     def pids(self) -> list[int]:
@@ -141,18 +143,19 @@ class EnginePool:
         """Images waiting for a free engine (not counting those being read)."""
         return self._jobs.qsize()
 
-    def submit(self, image: bytes) -> Future[OcrResult]:
-        """Queue one image; the future holds its OcrResult or the error (ImageError for bad input)."""
+    def submit(self, image: bytes, *, exact: bool = False) -> Future[OcrResult]:
+        """Queue one image (`exact`: for the engines' exact reading); the future holds its OcrResult or the
+        error (ImageError for bad input)."""
         done: Future[OcrResult] = Future()
         with self._closing:
             if self._closed:
                 raise OcrError("the OCR pool is closed")
-            self._jobs.put((image, done))
+            self._jobs.put((image, exact, done))
         return done
 
-    async def recognize(self, image: bytes) -> OcrResult:
+    async def recognize(self, image: bytes, *, exact: bool = False) -> OcrResult:
         """Read one image in an engine process; the event loop stays free meanwhile."""
-        return await asyncio.wrap_future(self.submit(image))
+        return await asyncio.wrap_future(self.submit(image, exact=exact))
 
     def recognize_sync(self, image: bytes) -> OcrResult:
         """Read one image, blocking the calling thread until an engine has done it."""
@@ -176,21 +179,21 @@ class EnginePool:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _feed(self, index: int, started: Future[str], threads: int, options: dict[str, Any]) -> None:
+    def _feed(self, index: int, started: Future[EngineProcess], threads: int, options: dict[str, Any]) -> None:
         try:
             engine = self._engines[index] = EngineProcess(threads=threads, options=options)
         except BaseException as exc:  # noqa: BLE001  (handed to the constructor, which raises it)
             started.set_exception(exc)
             return
-        started.set_result(engine.version)
+        started.set_result(engine)
         while (job := self._jobs.get()) is not None:
-            image, done = job
+            image, exact, done = job
             if not done.set_running_or_notify_cancel():
                 continue
             try:
                 if not engine.alive:
                     engine = self._engines[index] = EngineProcess(threads=threads, options=options)
-                done.set_result(engine.read(image))
+                done.set_result(engine.read(image, exact=exact))
             except BaseException as exc:  # noqa: BLE001  (the caller's future raises it)
                 done.set_exception(exc)
         engine.stop()

@@ -8,11 +8,14 @@ as sure as its strongest rival is weak: `confidence = strength × (1 − stronge
 reading of the page (the entity model) adds to the strength, never removes the rival. Shares are scored
 one label kind at a time: a held figure beside a different available one is no rival. A value that
 the page's slope could have moved more than MAX_DRIFT line heights off its label's row counts half: the
-row it was read in may be another label's. A price-shaped share (`1.7003` on its label's line) counts half.
+row it was read in may be another label's. A price-shaped share (`1.7003` on its label's line) counts half,
+and so does a share whose only separator is a dot before three digits when the OCR ran it into a name
+(`信息产业LOF3.676`): there a misread thousands comma (`3,676`) and three decimals read alike.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .numbers import shape
@@ -33,6 +36,7 @@ MISSING = {"fund_code": "no_code", "hold_share": "no_share_label"}
 # not believed: rows are grouped within half a line height.
 MAX_DRIFT = 0.25
 COMPETING = {"fund_code": "competing_codes", "hold_share": "competing_shares"}
+_LONE_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")  # `3.676`: three decimals, or `3,676` misread
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,8 @@ def support(extraction: Extraction, field: Field, *, label: str | None = None) -
         reasons.append("tilted")
     if field == "hold_share" and all(shape(c.value) == "price" for c in best):
         reasons.append("price_shaped")
+    if field == "hold_share" and all(_separator_unsure(c) for c in best):
+        reasons.append("separator_unsure")
     return Support(strengths, tuple(reasons))
 
 
@@ -88,7 +94,12 @@ def strength(candidate: Candidate) -> float:
     """How much one candidate alone supports its value."""
     priced = 0.5 if candidate.field == "hold_share" and shape(candidate.value) == "price" else 1.0
     drifted = 0.5 if candidate.drift > MAX_DRIFT else 1.0
-    return CLARITY[candidate.pairing] * ocr_trust(candidate.ocr_confidence) * priced * drifted
+    separated = 0.5 if _separator_unsure(candidate) else 1.0
+    return CLARITY[candidate.pairing] * ocr_trust(candidate.ocr_confidence) * priced * drifted * separated
+
+
+def _separator_unsure(candidate: Candidate) -> bool:
+    return candidate.run_together and _LONE_DOT_THOUSANDS.fullmatch(candidate.value) is not None
 
 
 def ocr_trust(confidence: float) -> float:

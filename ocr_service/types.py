@@ -115,7 +115,9 @@ class Candidate:
     paired with (`available`, `held`, `code`, `name`; None for a code without a label); `ocr_confidence`
     is the recognition confidence of the value's line (the lower of label's and value's when they are
     two lines); `box` is where the value sits; `drift` how far the page's slope moves the value off its
-    label's row over the distance between them, in line heights (0 within one line).
+    label's row over the distance between them, in line heights (0 within one line); `run_together`: the
+    figure was cut off the end of other text the OCR read as one line with it (`信息产业LOF3,676`, a name
+    and the next column's figure), where separators are read least surely.
     """
 
     value: str
@@ -125,6 +127,7 @@ class Candidate:
     ocr_confidence: float
     box: Box
     drift: float = 0.0
+    run_together: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """One OCR engine in a process of its own, driven over its stdin and stdout: `python -m ocr_service.worker`.
 
-The parent (ocr_service.pool) sends the engine's keyword options, then one image's bytes per request; the
-worker answers `("ready", version)` once warmed up, then `("ok", OcrResult)` or `("error", exception)` per
-image. Each message is a 4-byte big-endian length and a pickle: both ends are this package, nothing else
+The parent (ocr_service.pool) sends the engine's keyword options, then `(image bytes, exact)` per request;
+the worker answers `("ready", (version, exact_version))` once warmed up, then `("ok", OcrResult)` or
+`("error", exception)` per image. Each message is a 4-byte big-endian length and a pickle: both ends are this package, nothing else
 writes to these pipes. End of input ends the worker, so it never outlives a parent that died.
 """
 
@@ -64,14 +64,14 @@ def main() -> None:
     except Exception as error:  # noqa: BLE001  (re-raised by the parent's pool constructor)
         send(replies, ("error", portable(error)))
         return
-    send(replies, ("ready", engine.version))
+    send(replies, ("ready", (engine.version, engine.exact_version)))
     while True:
         try:
-            image = receive(requests)
+            image, exact = receive(requests)
         except EOFError:
             return
         try:
-            send(replies, ("ok", engine.recognize(image)))
+            send(replies, ("ok", engine.recognize(image, exact=exact)))
         except Exception as error:  # noqa: BLE001  (the caller's future raises it)
             send(replies, ("error", portable(error)))
 

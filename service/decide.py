@@ -23,6 +23,10 @@ Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
 - `flag` is true only when both fields reach `threshold`, nothing disagrees and the page's orientation
   was sure; then `fund_code` and `hold_share` hold the values, else empty strings.
   `needs_review` is the opposite of `flag`; `reasons` say why a field is unsure.
+- A `near_miss` is an unflagged answer on a page that showed one fund and its share: both fields reached
+  `NEAR_MISS`, or the rules found exactly one code and one share (and the model or the page's geometry
+  doubted them). Such a page is worth an exact reading (service.pipeline); the others (a list, a quote, a
+  page without a share) are not: another reading rarely changes them.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ CODE_LOOK_ALIKES = str.maketrans(
 # any useful threshold; beside the rules it lifts them.
 MODEL_TRUST = 0.6
 DISAGREE = "rules_model_disagree"
+# Both fields at least this sure and yet unflagged: a near miss (docs/benchmarks.md, issue 16: on 1,800 drawn
+# and wild pages, 2% of them, and every page an f32 reading turns right bar one).
+NEAR_MISS = 0.3
 VALUE_TYPES = ("FUND_CODE", "HOLD_SHARE", "AVAILABLE_SHARE")
 FIGURE_CHARS = frozenset("0123456789.,")
 SEPARATORS = frozenset(".,")
@@ -62,7 +69,8 @@ class _FieldDecision:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The decided fund code and share (empty unless `flag`), how sure each is, which side supplied them."""
+    """The decided fund code and share (empty unless `flag`), how sure each is, which side supplied them, and
+    whether an unflagged answer is a near miss (module docstring)."""
 
     fund_code: str
     hold_share: str
@@ -70,6 +78,7 @@ class Decision:
     source: Source
     confidence: dict[str, float] = field(default_factory=lambda: {"fund_code": 0.0, "hold_share": 0.0})
     reasons: tuple[str, ...] = ()
+    near_miss: bool = False
 
     @property
     def needs_review(self) -> bool:
@@ -110,7 +119,9 @@ def decide(
     source: Source = sources.pop() if len(sources) == 1 else "both"
     if code.value and share.value and not reasons:
         return Decision(code.value, share.value, True, source, confidence)
-    return Decision("", "", False, source, confidence, tuple(dict.fromkeys(reasons)))
+    one_of_each = len(extraction.fund_codes) == 1 and len(extraction.shares) == 1
+    near_miss = min(confidence.values()) >= NEAR_MISS or one_of_each
+    return Decision("", "", False, source, confidence, tuple(dict.fromkeys(reasons)), near_miss)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,12 @@ class Metrics:
         self.abandoned = Counter(
             "fundocr_abandoned_reads", "Reads dropped before OCR because every caller had gone", registry=r
         )
+        self.second_looks = Counter(
+            "fundocr_second_looks",
+            "Near misses of the fast reading read again exactly, by whether the exact reading flagged the answer",
+            ["flagged"],
+            registry=r,
+        )
         self.ocr_queue = Gauge("fundocr_ocr_queue_depth", "Images waiting for or in OCR", registry=r)
         self.ner_queue = Gauge("fundocr_ner_queue_depth", "Texts waiting for NER", registry=r)
 

@@ -22,11 +22,11 @@ from ocr_service.labels import NO_LABELS, Learned
 from ocr_service.types import OcrResult
 from service.admission import Admission
 from service.answers import AnswerCache
-from service.claims import Claims
+from service.claims import Claim, Claims
 from service.download import Downloader
 from service.errors import FetchError, RecognitionFailed, UnreadableImage
 from service.metrics import Metrics
-from service.reading import NerStep, line_json, read_page
+from service.reading import NerStep, Reading, line_json, read_page
 from service.singleflight import SingleFlight
 
 log = logging.getLogger("fundocr.pipeline")
@@ -36,14 +36,16 @@ T = TypeVar("T")
 
 
 class Recognizer(Protocol):
-    """What the service needs from the OCR pool (ocr_service.pool.EnginePool): recognition off the event loop."""
+    """What the service needs from the OCR pool (ocr_service.pool.EnginePool): recognition off the event loop,
+    fast, or `exact` where the engines have an exact reading (`exact_version`; None: they read one way)."""
 
     version: str
+    exact_version: str | None
 
     @property
     def queue_depth(self) -> int: ...
 
-    async def recognize(self, image: bytes) -> OcrResult: ...
+    async def recognize(self, image: bytes, *, exact: bool = False) -> OcrResult: ...
 
     def close(self) -> None: ...
 
@@ -118,19 +120,21 @@ class ScreenshotService:
             if (stored := await self._stored(key)) is not None:
                 return stored, False
             # admitted before the claim: a full replica refuses at once, without a write to the database
-            async with self._admission.admitted(), self._claims.hold(key) as mine:
-                if mine:
+            async with self._admission.admitted(), self._claims.hold(key) as claim:
+                if claim is not None:
                     # the previous holder may have stored it between the look above and the claim
                     if (stored := await self._stored(key)) is not None:
                         return stored, False
-                    return await self._read(url, key, url_type, deserted)
+                    return await self._read(url, key, url_type, claim, deserted)
             self._metrics.claim_waits.inc()
             await self._claims.wait(key)
 
     async def _read(
-        self, url: str, key: str, url_type: str, deserted: asyncio.Event
+        self, url: str, key: str, url_type: str, claim: Claim, deserted: asyncio.Event
     ) -> tuple[results.StoredResult, bool]:
-        """Download, OCR, rules (and NER), then store; the row is written whole in one transaction or not at all."""
+        """Download, OCR, rules (and NER), then store; the row is written whole, and the claim released, in
+        one transaction or not at all. A near miss of the fast reading is read again exactly, and the exact
+        reading is the answer (unless every caller has left meanwhile: then the fast one is stored)."""
         started = time.perf_counter()
         try:
             image = await self._downloader.fetch(url, url_type)
@@ -138,9 +142,12 @@ class ScreenshotService:
             self._metrics.download_failures.labels(reason=error.reason).inc()
             raise
         self._metrics.download_seconds.observe(time.perf_counter() - started)
-        async with self._admission.engine(deserted):
-            ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image), "OCR")
-        reading = await self._timed(self._metrics.ner_seconds.observe, read_page(ocr, self._ner, threshold=self._threshold, learned=self._learned), "NER")
+        ocr, reading = await self._look(image, deserted, exact=False)
+        ocr_model = self._ocr.version
+        if reading.decision.near_miss and self._ocr.exact_version is not None and not deserted.is_set():
+            ocr, reading = await self._look(image, deserted, exact=True)
+            ocr_model = self._ocr.exact_version
+            self._metrics.second_looks.labels(flagged=str(reading.decision.flag).lower()).inc()
         now = utcnow()
         new = results.NewResult(
             url=url,
@@ -152,7 +159,7 @@ class ScreenshotService:
             image_height=ocr.height,
             ocr_lines=[line_json(line) for line in ocr.lines],
             **reading.stored(self._ner.version if self._ner is not None else None),
-            ocr_model=self._ocr.version,
+            ocr_model=ocr_model,
             ocr_seconds=ocr.seconds,
             created_at=now,
             updated_at=now,
@@ -160,8 +167,20 @@ class ScreenshotService:
         async with transaction(self._engine, write=True) as conn:
             inserted = await results.insert_if_absent(conn, result=new)
             stored = await results.get_by_url_hash(conn, url_hash=key)
+            await claim.release(conn)
         assert stored is not None  # inserted now, or by the worker that won the race
         return stored, inserted
+
+    async def _look(self, image: bytes, deserted: asyncio.Event, *, exact: bool) -> tuple[OcrResult, Reading]:
+        """One reading of the image: OCR in an engine (fast, or exact), then the rules and the model."""
+        async with self._admission.engine(deserted):
+            ocr = await self._timed(self._metrics.ocr_seconds.observe, self._ocr.recognize(image, exact=exact), "OCR")
+        reading = await self._timed(
+            self._metrics.ner_seconds.observe,
+            read_page(ocr, self._ner, threshold=self._threshold, learned=self._learned),
+            "NER",
+        )
+        return ocr, reading
 
     @staticmethod
     async def _timed(observe: Callable[[float], None], work: Awaitable[T], stage: str) -> T:

@@ -15,7 +15,7 @@ from sanic import Sanic
 from core.settings import Settings
 from server import create_app, run_worker
 from testkit.drawing import blank_png
-from testkit.fakes import FakeOcr
+from testkit.fakes import FakeOcr, Line
 from testkit.image_host import ImageHost
 from testkit.servers import bound_socket, in_thread
 
@@ -57,9 +57,10 @@ class Service:
         headers = {"X-API-Key": key} if key else {}
         return await self.call("POST", "/ocr_info_update", body, **headers)
 
-    def page(self, lines: list[str]) -> str:
-        """A new screenshot URL whose stand-in OCR reads `lines`, one under the other."""
-        image = self.ocr.teach(blank_png(), lines)
+    def page(self, lines: list[Line], *, exact: list[Line] | None = None) -> str:
+        """A new screenshot URL whose stand-in OCR reads `lines`, one under the other (`exact` when asked
+        for an exact reading)."""
+        image = self.ocr.teach(blank_png(), lines, exact=exact)
         return self.host.put(f"{id(image)}-{len(self.host.files)}.png", image)
 
     def holding(self, code: str = "110022", share: str = "1234.56") -> str:

@@ -67,6 +67,29 @@ async def test_a_list_page_stays_unflagged_and_answers_every_holding_also_from_t
     assert again.body["source"] == "stored" and again.body["holdings"] == first.body["holdings"]
 
 
+async def test_a_near_miss_is_read_again_exactly_and_the_exact_reading_is_the_answer(service: Service) -> None:
+    lines = ["易方达消费行业 161725", "持有份额 3367.89"]
+    url = service.page([lines[0], (lines[1], 0.8)], exact=lines)  # the fast reading unsure of the share
+    exact_calls = service.ocr.exact_calls
+    reply = await service.ocr_handler(url)
+    assert reply.status == 200, reply.body
+    assert (reply.body["flag"], reply.body["data"]) == (True, {"fund_code": "161725", "hold_share": "3367.89"})
+    assert reply.body["models"]["ocr"] == service.ocr.exact_version
+    assert [line["confidence"] for line in reply.body["lines"]] == [0.98, 0.98]  # the exact reading's lines
+    assert service.ocr.exact_calls == exact_calls + 1
+    metrics = (await service.call("GET", "/metrics")).body
+    assert 'fundocr_second_looks_total{flagged="true"}' in metrics
+    again = await service.ocr_handler(url)
+    assert again.body["source"] == "stored" and again.body["data"] == reply.body["data"]
+
+
+async def test_pages_far_from_an_answer_are_read_once(service: Service) -> None:
+    exact_calls = service.ocr.exact_calls
+    for url in (service.page(LIST_PAGE), service.page(["我的资产", "今日收益 +3.20"]), service.holding()):
+        assert (await service.ocr_handler(url)).status == 200
+    assert service.ocr.exact_calls == exact_calls
+
+
 async def test_a_flagged_page_has_exactly_its_one_holding(service: Service) -> None:
     reply = await service.ocr_handler(service.holding("161725", "2,000.50"))
     assert reply.body["flag"] is True and reply.body["data"] == {"fund_code": "161725", "hold_share": "2000.50"}

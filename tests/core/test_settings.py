@@ -105,7 +105,12 @@ def test_max_side_on_the_detector_stride_is_accepted(max_side: int) -> None:
 def test_the_engine_options_carry_every_ocr_lever() -> None:
     ocr = load_settings(
         None,
-        {"FUNDOCR_OCR__BACKEND": "paddle", "FUNDOCR_OCR__MAX_SIDE": "1024", "FUNDOCR_OCR__LINE_MIN_WIDTH": "320"},
+        {
+            "FUNDOCR_OCR__BACKEND": "paddle",
+            "FUNDOCR_OCR__MAX_SIDE": "1024",
+            "FUNDOCR_OCR__LINE_MIN_WIDTH": "320",
+            "FUNDOCR_OCR__SECOND_LOOK": "false",
+        },
     ).ocr
     assert ocr.engine == {
         "max_side": 1024,
@@ -114,6 +119,7 @@ def test_the_engine_options_carry_every_ocr_lever() -> None:
         "detector_precision": ocr.detector_precision,
         "recogniser_precision": ocr.recogniser_precision,
         "line_min_width": 320,
+        "second_look": False,
     }
 
 

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from ocr_service.engine import OcrEngine
 from ocr_service.hub_module.chinese_ocr_db_crnn_mobile.pipeline import OcrPipeline
 from ocr_service.hub_module.chinese_ocr_db_crnn_mobile.predictor import load_predictor
 from testkit.drawing import HOLDINGS, encode
@@ -34,11 +35,14 @@ def lines(pipeline: OcrPipeline, image: np.ndarray) -> list[str]:
     return [line.text for line in pipeline(image).lines]
 
 
-@pytest.mark.parametrize(("engine", "share", "confidence"), [("openvino f32", 0.1, 1e-3), ("openvino bf16 detector", 0.5, 0.02)])
+@pytest.mark.parametrize(
+    ("engine", "share", "confidence"),
+    [("openvino f32", 0.1, 1e-3), ("openvino bf16 detector", 0.5, 0.02), ("openvino bf16", 0.5, 0.02)],
+)
 @pytest.mark.parametrize("name", IMAGES)
 def test_openvino_reads_what_paddle_reads(pipelines, name: str, engine: str, share: float, confidence: float) -> None:
-    """f32 computes what Paddle computes; the default's bf16 detector may move a box's end by part of a
-    line height (a gap at the start of `MovieShots Dataset`), and reads the same text."""
+    """f32 computes what Paddle computes; bf16 (the default) may move a box's end by part of a line height (a
+    gap at the start of `MovieShots Dataset`) and a line's confidence by a hundredth, and reads the same text."""
     image = cv2.imread(str(PEERS / name), cv2.IMREAD_COLOR)
     paddle = pipelines["paddle"](image)
     openvino = pipelines[engine](image)
@@ -48,6 +52,17 @@ def test_openvino_reads_what_paddle_reads(pipelines, name: str, engine: str, sha
         height = float(np.linalg.norm(theirs.box[3] - theirs.box[0]))
         assert np.abs(ours.box - theirs.box).max() <= max(2.0, share * height)  # pixels
         assert abs(ours.confidence - theirs.confidence) < confidence
+
+
+def test_the_engines_exact_reading_is_the_f32_reading_and_only_a_bf16_engine_has_one(pipelines) -> None:
+    engine = OcrEngine()  # the defaults: bf16, a second look in f32
+    assert engine.exact_version == pipelines["openvino f32"].version
+    for name in IMAGES:
+        exact = engine.recognize((PEERS / name).read_bytes(), exact=True)
+        f32 = pipelines["openvino f32"](cv2.imread(str(PEERS / name), cv2.IMREAD_COLOR))
+        assert [(line.text, line.confidence) for line in exact.lines] == [(line.text, line.confidence) for line in f32.lines]
+    for options in ({"backend": "paddle"}, {"detector_precision": "f32", "recogniser_precision": "f32"}, {"second_look": False}):
+        assert OcrEngine(**options).exact_version is None, options
 
 
 def test_every_backend_reads_the_drawn_holdings_page(pipelines, holdings_png) -> None:

@@ -85,6 +85,12 @@ def test_queue_depth_counts_waiting_images(pool, pages):
     assert pool.queue_depth == 0
 
 
+def test_an_exact_reading_is_asked_of_the_engines_f32_pipeline(pool, pages):
+    assert pool.exact_version is not None and pool.exact_version.endswith("f32/f32")
+    assert pool.exact_version != pool.version
+    assert read(pool.submit(pages[CODES[3]], exact=True).result()) == page_texts(CODES[3])
+
+
 def test_a_bad_image_fails_alone(pool, pages):
     with pytest.raises(ImageError):
         pool.recognize_sync(b"GIF89a not really")
@@ -110,7 +116,7 @@ def test_a_killed_engine_process_fails_its_image_and_is_replaced(pages):
     with EnginePool(instances=1) as pool:
         (first,) = pool.pids
         reading = pool.submit(pages[CODES[0]])
-        time.sleep(0.05)  # the engine has the image: reading one takes a few hundred ms
+        time.sleep(0.02)  # the engine has the image: its detector alone takes over 50 ms on a whole canvas
         os.kill(first, signal.SIGKILL)
         with pytest.raises(OcrError, match="exited with code -9"):
             reading.result()

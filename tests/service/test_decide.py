@@ -8,6 +8,7 @@ from ner_service.types import Entity
 from ocr_service.extract import extract
 from ocr_service.types import OcrLine
 from service.decide import MODEL_TRUST, Decision, decide
+from testkit.lines import page as table
 
 THRESHOLD = 0.9
 
@@ -89,6 +90,30 @@ def test_a_figure_the_ocr_split_at_a_separator_is_read_whole(read, tagged):
     page = lines("易方达蓝筹精选混合(005827)", f"可用份额 {read}")
     found = run(page, tag(page, ("FUND_CODE", "005827"), ("AVAILABLE_SHARE", tagged)))
     assert (found.flag, found.hold_share, found.source) == (True, re.sub(r"[ ,]", "", read).replace("..", "."), "both")
+
+
+@pytest.mark.parametrize(("cell", "share"), [("信息产业LOF3.676", None), ("信息产业LOF3,676", "3676"), ("信息产业LOF3676.50", "3676.50")])
+def test_a_dot_before_three_digits_of_a_figure_run_into_a_name_is_unsure(cell, share):
+    page = table(("13:36", "4G 25%"), "我的持仓", ("代码", "名称", "持仓", "市值"), ("016907", cell, "22839.70"))
+    found = run(page, [])
+    assert (found.flag, found.hold_share) == ((True, share) if share else (False, ""))
+    if share is None:  # `3,676` with its comma misread, or three decimals: the page does not say
+        assert found.reasons == ("separator_unsure",) and found.near_miss
+
+
+def test_a_near_miss_is_an_unflagged_page_of_one_fund_and_its_share():
+    one_fund = lines("易方达蓝筹精选混合(005827)", "持有份额 1,234.56", confidence=0.8)
+    assert run(one_fund, []).near_miss  # both fields found, the OCR unsure of its lines
+    disagreed = lines(*CARD, "9,100.00")
+    assert run(disagreed, tag(disagreed, ("AVAILABLE_SHARE", "9,100.00"))).near_miss  # the model read another share
+    for page in (lines("易方达蓝筹精选混合(005827)", "单位净值 1.2345"), lines("005827 持有份额 100.00", "110011 持有份额 200.00")):
+        assert not run(page, []).near_miss  # no share, or a list: another reading would not change it
+    assert not run(lines(*CARD), []).near_miss  # flagged
+
+
+def test_three_decimals_on_a_line_of_their_own_are_sure():
+    page = lines("易方达蓝筹精选混合(005827)", "持有份额 62.234")
+    assert run(page, []).hold_share == "62.234"
 
 
 def test_code_look_alikes_in_the_model_s_code_are_read_as_digits():
