@@ -16,6 +16,7 @@ from .errors import ImageError
 FORMATS = ("PNG", "JPEG", "WEBP", "BMP")
 WHITE = (255, 255, 255, 255)
 BLACK = (0, 0, 0, 255)
+_JPEG_END = b"\xff\xd9"  # EOI
 LIGHT = 128  # mean luma (0-255) of the visible pixels above which they are shown on black
 
 
@@ -54,6 +55,13 @@ def load_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> LoadedImage:
         raise ImageError(
             f"image too large: {width} x {height} = {width * height:,} pixels, limit {max_pixels:,}"
         )
+    if kind == "JPEG" and image.mode == "RGB" and data.rstrip(b"\0").endswith(_JPEG_END):
+        # A whole colour JPEG (one that ends with its end marker: a truncated one goes to Pillow, which
+        # refuses it): libjpeg-turbo through OpenCV gives Pillow's pixels, EXIF turn applied, BGR, without
+        # Pillow's two copies of the image.
+        pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        if pixels is not None:
+            return LoadedImage(pixels=pixels, format=kind)
     try:
         image.load()
         ImageOps.exif_transpose(image, in_place=True)

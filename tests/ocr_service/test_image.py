@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
@@ -23,6 +24,13 @@ def test_supported_formats_decode_to_bgr(fmt):
     assert (loaded.width, loaded.height) == (40, 20)
     assert loaded.pixels.shape == (20, 40, 3) and loaded.pixels.dtype == np.uint8
     assert np.abs(loaded.pixels[10, 20].astype(int) - BGR).max() <= 2
+
+
+@pytest.mark.parametrize("trailing", [b"", b"\0" * 7])
+def test_a_jpeg_decodes_to_the_pixels_pillow_decodes(trailing):
+    data = encode(Image.effect_noise((64, 48), 60).convert("RGB"), "JPEG", quality=90) + trailing
+    decoded = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))[:, :, ::-1]
+    assert np.array_equal(load_image(data).pixels, decoded)
 
 
 def test_exif_orientation_is_applied():
