@@ -58,7 +58,10 @@ def ocr_set(folder: Path, cache: Path, *, instances: int, threads: int) -> None:
     done = {json.loads(line)["path"] for line in partial.read_text(encoding="utf-8").splitlines()} if partial.exists() else set()
     records = [r for r in records if r["path"] not in done]
     # config.yaml's engine (backend, precision, max_side), FUNDOCR_OCR__* overrides applied
-    with EnginePool(instances=instances, threads_per_instance=threads, **load_settings().ocr.engine) as pool:
+    # One reading per page: the engine's first (a second look's f32 reading is an f32 cache of its own,
+    # composed with this one by bench.engine_accuracy as the service composes them).
+    engine = {**load_settings().ocr.engine, "second_look": False}
+    with EnginePool(instances=instances, threads_per_instance=threads, **engine) as pool:
         futures = [pool.submit((folder / r["path"]).read_bytes()) for r in records]
         with partial.open("a", encoding="utf-8") as sink:
             for record, future in tqdm(zip(records, futures), total=len(records), desc="OCR", unit="img"):

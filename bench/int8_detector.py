@@ -1,0 +1,127 @@
+"""int8 text detection, a speed lever of issue 16: the PP-OCRv4 detector quantised after training (NNCF), its
+speed beside f32 and bf16, and page sets read with it into caches for bench.engine_accuracy.
+
+    OMP_NUM_THREADS=1 python -m bench.int8_detector --out /tmp/int8 \
+        --read /tmp/eval/w11=/tmp/eval/c-i8-w11.jsonl /tmp/eval/d2=/tmp/eval/c-i8-d2.jsonl
+
+Calibration: `--calibrate` pages of the default families and as many wild pages, rendered from seed 5 and
+13 (never scored on). The quantised model is written to OUT. Timing: the detector alone, one thread, on the
+calibration pages' canvases, each precision in turn. `--read FOLDER=CACHE`: the pages of a set rendered by
+bench.screens.render, read by config.yaml's engine with the int8 detector in place of its own, one page at
+a time in this process, written as bench.extraction writes its caches. Numbers only; nothing is checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.extraction import page_json
+from bench.screens.render import render_set, render_wild_set
+from core.settings import load_settings
+from ocr_service.engine import OcrEngine
+from ocr_service.hub_module.chinese_ocr_db_crnn_mobile import detect
+from ocr_service.hub_module.chinese_ocr_db_crnn_mobile.models import locate_models
+from ocr_service.image import load_image
+
+CALIBRATION_SEEDS = (5, 13)
+
+
+def canvases(folders: list[Path], max_side: int) -> list[np.ndarray]:
+    """The detector's input for every page listed in each folder's labels.jsonl."""
+    found = []
+    for folder in folders:
+        for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+            image = load_image((folder / json.loads(line)["path"]).read_bytes()).pixels
+            found.append(detect.to_canvas(image, detect.plan_canvas(image.shape[1], image.shape[0], max_side=max_side)))
+    return found
+
+
+def quantise(calibration: list[np.ndarray], out: Path) -> Path:
+    import nncf
+    import openvino
+
+    model = openvino.Core().read_model(str(locate_models().det / "inference.pdmodel"))
+    quantised = nncf.quantize(model, nncf.Dataset(calibration), subset_size=len(calibration), fast_bias_correction=True)
+    path = out / "det_int8.xml"
+    openvino.save_model(quantised, str(path))
+    return path
+
+
+def compiled(path: Path, precision: str):  # type: ignore[no-untyped-def]
+    """An infer request on one thread, configured as the service's OpenVINO predictor is."""
+    import openvino
+
+    core = openvino.Core()
+    options = {"INFERENCE_NUM_THREADS": 1, "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY", "ENABLE_CPU_PINNING": False}
+    return core.compile_model(core.read_model(str(path)), "CPU", {**options, "INFERENCE_PRECISION_HINT": precision}).create_infer_request()
+
+
+class Int8Predictor:
+    """The int8 detector behind the predictor interface of the pipeline (bf16 where it computes in floats)."""
+
+    def __init__(self, path: Path) -> None:
+        self._request = compiled(path, "bf16")
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        return self._request.infer({0: np.ascontiguousarray(batch, dtype=np.float32)})[0]
+
+
+def timing(int8: Path, pages: list[np.ndarray]) -> None:
+    stock = locate_models().det / "inference.pdmodel"
+    rows = [("f32", stock, "f32"), ("bf16 (the default)", stock, "bf16"), ("int8 (bf16 elsewhere)", int8, "bf16")]
+    print(f"detector alone, one thread, {len(pages)} canvases; ms per page")
+    for name, path, precision in rows:
+        request = compiled(path, precision)
+        request.infer({0: pages[0]})
+        spent = []
+        for page in pages:
+            began = time.perf_counter()
+            request.infer({0: page})
+            spent.append((time.perf_counter() - began) * 1000)
+        print(f"  {name:24} median {statistics.median(spent):6.1f}  mean {statistics.fmean(spent):6.1f}")
+
+
+def read(folder: Path, cache: Path, int8: Path) -> None:
+    engine = OcrEngine(**{**load_settings().ocr.engine, "second_look": False})
+    # The bench swaps one stage in: the service has no option for a model this bench made.
+    engine._pipeline._detector = detect.Detector(Int8Predictor(int8), max_side=load_settings().ocr.max_side)
+    records = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    with cache.open("w", encoding="utf-8") as sink:
+        for record in records:
+            page = engine.recognize((folder / record["path"]).read_bytes())
+            sink.write(json.dumps({**record, **page_json(page)}, ensure_ascii=False) + "\n")
+    print(f"read {len(records)} pages of {folder} into {cache}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="folder for the quantised detector")
+    parser.add_argument("--calibrate", type=int, default=40, help="pages of each set (default and wild) to calibrate on")
+    parser.add_argument("--read", nargs="*", default=[], help="FOLDER=CACHE: a rendered set to read with the int8 detector")
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    print(f"command: {' '.join(sys.orig_argv)}")
+    print(f"{os.cpu_count()} CPUs, load average at start {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        default = render_set(Path(tmp) / "default", count=args.calibrate, seed=CALIBRATION_SEEDS[0]).parent
+        wild = render_wild_set(Path(tmp) / "wild", count=args.calibrate, seed=CALIBRATION_SEEDS[1]).parent
+        pages = canvases([default, wild], load_settings().ocr.max_side)
+    int8 = quantise(pages, args.out)
+    timing(int8, pages)
+    for spec in args.read:
+        folder, _, cache = spec.partition("=")
+        read(Path(folder), Path(cache), int8)
+
+
+if __name__ == "__main__":
+    main()
