@@ -37,6 +37,10 @@ RECOGNISER_PRECISION: OcrPrecision = "bf16"
 SECOND_LOOK = True
 
 
+# Bytes of one item of a job's body as a back office sends it: a URL of a few hundred characters and its keys.
+JOB_ITEM_BYTES = 512
+
+
 def max_side_problem(max_side: int) -> str | None:
     """Why `max_side` cannot be a detector canvas side, or None when it can."""
     if max_side % DETECTOR_STRIDE or max_side < 2 * DETECTOR_STRIDE:
@@ -58,7 +62,7 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    request_max_size: int = 65536
+    request_max_size: int = 524288
     request_timeout: float = 30.0
     response_timeout: float = 120.0
     keep_alive_timeout: float = 5.0
@@ -284,6 +288,13 @@ class Settings:
         # a worker never holds more items than its replica admits: none of them is refused as overloaded
         room = self.ocr.instances + self.ocr.max_waiting
         _require(self.queue.prefetch <= room, "queue.prefetch", f"must not exceed ocr.instances + ocr.max_waiting ({room})")
+        # a job of queue.max_items ordinary URLs must fit in one request body
+        need = self.queue.max_items * JOB_ITEM_BYTES
+        _require(
+            self.server.request_max_size >= need,
+            "server.request_max_size",
+            f"must hold a job of queue.max_items ({self.queue.max_items}) items of {JOB_ITEM_BYTES} bytes: at least {need}",
+        )
 
 
 def load_settings(path: Path | str | None = DEFAULT_PATH, environ: Mapping[str, str] | None = None) -> Settings:

@@ -92,6 +92,24 @@ async def test_a_jobs_items_come_a_page_at_a_time_and_its_counts_alone_with_limi
     assert (counts.body["items"], counts.body["next_cursor"], counts.body["done"]) == ([], None, 12)
 
 
+def test_a_job_of_queue_max_items_urls_fits_in_one_request(database_url: str) -> None:
+    with broker_queue() as own:  # a queue no worker reads: the items wait there until it is deleted
+        config = config_for(database_url, **own)
+        server, _ = served(config, FakeOcr())
+        urls = [f"https://img.example.com/holdings/2026/12/{uuid.uuid4().hex}/{i:04d}-screenshot.png" for i in range(config.queue.max_items)]
+        with server as base:
+            status, body = asyncio.run(post_job(base, urls))
+    assert status == 202, body
+    assert (body["total"], body["queued"]) == (config.queue.max_items, config.queue.max_items)
+
+
+async def post_job(base: str, urls: list[str]) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as http:
+        items = [{"image_url": url, "url_type": "oss"} for url in urls]
+        async with http.post(f"{base}/ocr_jobs?limit=0", json={"items": items}) as response:
+            return response.status, await response.json()
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [("limit=-1", "limit"), ("limit=1001", "limit"), ("limit=x", "limit"), ("cursor=bm90IG1pbmU", "cursor"),

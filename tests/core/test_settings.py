@@ -77,6 +77,7 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_QUEUE__MAX_ATTEMPTS": "0"}, "queue.max_attempts"),
         ({"FUNDOCR_QUEUE__RETRY_SECONDS": "0"}, "queue.retry_seconds"),
         ({"FUNDOCR_QUEUE__PREFETCH": "11"}, "queue.prefetch"),  # above ocr.instances + ocr.max_waiting (10)
+        ({"FUNDOCR_SERVER__REQUEST_MAX_SIZE": "65536"}, "server.request_max_size"),  # no room for a 1,000-item job
         ({"FUNDOCR_DECISION__THRESHOLD": "0"}, "decision.threshold"),
         ({"FUNDOCR_DECISION__THRESHOLD": "1.5"}, "decision.threshold"),
         ({"FUNDOCR_DECISION__LEARNED_LABELS": "var/no-such-labels.json"}, "decision.learned_labels"),
