@@ -10,13 +10,15 @@ MySQL database and a queue of the run's own on the RabbitMQ of queue.url (defaul
   all); each of `kills` times, when another share of the items is done, one worker is SIGKILLed (with its
   engine) and started again.
 Prints the images/s of both and their ratio, and what the job ended with: items done / failed, rows per URL,
-right answers. Numbers only; nothing is checked.
+right answers; and per path the CPU seconds per image of the service, the workers (a killed one's up to its
+last reading, every 0.5 s), the database server and the broker. Numbers only; nothing is checked.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -24,10 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable
 from contextlib import closing
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
+import psutil
 
 from bench.screens.render import render_set
 from bench.service_load import (
@@ -46,7 +51,60 @@ from testkit.image_host import image_host
 from testkit.rabbitmq import delete_queues
 from testkit.servers import READY_TIMEOUT
 
+T = TypeVar("T")
 BROKER = "amqp://guest:guest@127.0.0.1:5672/"
+SERVERS = {"database": ("mariadbd", "mysqld"), "broker": ("beam.smp",)}
+
+
+class CpuMeter:
+    """CPU seconds (user + system) spent by process trees and named servers since their first sample, sampled
+    every 0.5 s so that a process killed meanwhile still counts up to its last reading."""
+
+    def __init__(self) -> None:
+        self.roots: dict[str, list[int]] = {}  # group -> root pids (their children count too)
+        self._first: dict[int, tuple[str, float]] = {}
+        self._last: dict[int, float] = {}
+
+    def sample(self) -> None:
+        groups = {name: [p for p in psutil.process_iter(["name"]) if p.info["name"] in names] for name, names in SERVERS.items()}
+        for name, pids in self.roots.items():
+            roots = [psutil.Process(pid) for pid in pids if psutil.pid_exists(pid)]
+            groups[name] = roots + [child for root in roots for child in root.children(recursive=True)]
+        for name, processes in groups.items():
+            for process in processes:
+                try:
+                    times = process.cpu_times()
+                except psutil.NoSuchProcess:
+                    continue
+                self._first.setdefault(process.pid, (name, times.user + times.system))
+                self._last[process.pid] = times.user + times.system
+
+    def spent(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for pid, (name, first) in self._first.items():
+            totals[name] = totals.get(name, 0.0) + self._last[pid] - first
+        return totals
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.sample()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+        self.sample()
+
+
+async def metered(work: Awaitable[T], meter: CpuMeter) -> T:
+    stop = asyncio.Event()
+    sampler = asyncio.ensure_future(meter.run(stop))
+    try:
+        return await work
+    finally:
+        stop.set()
+        await sampler
+
+
+def cpu_line(meter: CpuMeter, images: int) -> str:
+    return ", ".join(f"{name} {seconds / images * 1000:.0f}" for name, seconds in sorted(meter.spent().items())) + " ms CPU per image"
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -69,13 +127,17 @@ async def wait_consuming(logs: list[Path], workers: list[subprocess.Popen]) -> N
         await asyncio.sleep(0.5)
 
 
-async def backfill(base: str, urls: list[str], labels: dict[str, dict], env: dict[str, str], folder: Path, kills: int) -> dict:
+async def backfill(
+    base: str, urls: list[str], labels: dict[str, dict], env: dict[str, str], folder: Path, kills: int, meter: CpuMeter
+) -> dict:
     logs = [folder / f"worker-{n}.log" for n in range(2)]
     workers = [start_worker(env, log) for log in logs]
+    meter.roots["workers"] = [worker.pid for worker in workers]
     killed = 0
     restarts: list[asyncio.Task[float]] = []
     try:
         await wait_consuming(logs, workers)
+        meter.sample()  # from here on: the models are loaded
         timeout = aiohttp.ClientTimeout(total=READY_TIMEOUT)
         async with aiohttp.ClientSession(timeout=timeout) as http:
             began = time.perf_counter()
@@ -84,6 +146,7 @@ async def backfill(base: str, urls: list[str], labels: dict[str, dict], env: dic
                 job = await response.json()
                 assert response.status == 202, job
             while True:
+                meter.sample()
                 async with http.get(f"{base}/ocr_jobs/{job['id']}?limit=0") as response:
                     report = await response.json()
                 if report["status"] == "done":
@@ -95,6 +158,7 @@ async def backfill(base: str, urls: list[str], labels: dict[str, dict], env: dic
                     workers[victim].wait(30)
                     logs[victim].write_text("")
                     workers[victim] = start_worker(env, logs[victim])
+                    meter.roots["workers"].append(workers[victim].pid)
                     restarts.append(asyncio.ensure_future(time_to_consume(logs[victim], workers[victim])))
                     killed += 1
                 await asyncio.sleep(0.5)
@@ -129,10 +193,10 @@ async def job_items(http: aiohttp.ClientSession, base: str, job_id: str) -> list
     items: list[dict] = []
     query = ""
     while query is not None:
-        async with http.get(f"{base}/ocr_jobs/{job_id}?limit=200{query}") as response:
+        async with http.get(f"{base}/ocr_jobs/{job_id}{query}") as response:
             page = await response.json()
         items += page["items"]
-        query = None if page["next_cursor"] is None else f"&cursor={page['next_cursor']}"
+        query = None if page["next_cursor"] is None else f"?cursor={page['next_cursor']}"
     return items
 
 
@@ -179,12 +243,14 @@ def main(argv: list[str] | None = None) -> None:
             direct, queued = urls[: args.count], urls[args.count :]
             base = f"http://127.0.0.1:{port}"
             note("service: starting, waiting for /ready")
-            with running([sys.executable, "server.py"], env, f"{base}/ready", folder / "service.log"):
+            with running([sys.executable, "server.py"], env, f"{base}/ready", folder / "service.log") as service:
                 print(f"python -m bench.backfill {' '.join(argv if argv is not None else sys.argv[1:])}".strip())
                 note(f"HTTP path: {args.count} URLs, {concurrency} at a time")
-                http_path = asyncio.run(_http_path(base, direct, labels, concurrency))
+                http_meter, job_meter = CpuMeter(), CpuMeter()
+                http_meter.roots["service"] = job_meter.roots["service"] = [service.pid]
+                http_path = asyncio.run(metered(_http_path(base, direct, labels, concurrency), http_meter))
                 note("backfill: two workers, one engine each")
-                job = asyncio.run(backfill(base, queued, labels, env, folder, args.kills))
+                job = asyncio.run(backfill(base, queued, labels, env, folder, args.kills, job_meter))
             rows = rows_per_url(store.service_url, queued)
         delete_queues(load_settings(None, {k: v for k, v in env.items() if k.startswith("FUNDOCR_QUEUE__")}).queue)
         http_rate = len(direct) / http_path.wall
@@ -199,6 +265,8 @@ def main(argv: list[str] | None = None) -> None:
             f"done {job['done']}, failed {job['failed']}, right {job['right']}; "
             f"rows per URL {sorted(set(rows))}"
         )
+        print(f"HTTP path: {cpu_line(http_meter, len(direct))}")
+        print(f"backfill: {cpu_line(job_meter, len(queued))}")
 
 
 async def _http_path(base: str, urls: list[str], labels: dict[str, dict], concurrency: int):  # type: ignore[no-untyped-def]
