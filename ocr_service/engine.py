@@ -28,8 +28,9 @@ class OcrEngine:
 
     The pipeline is the one `hub.Module(name="chinese_ocr_db_crnn_mobile")` runs, called directly: the
     service skips importing paddlehub, which costs about 7 s and 280 MB per process and adds nothing here.
-    With `second_look`, an OpenVINO engine computing in bf16 keeps a second pipeline in f32 for exact
-    readings (`recognize(..., exact=True)`): the same models, what Paddle Inference reads.
+    With `second_look`, an OpenVINO engine that computes in bf16 (on a CPU with AVX-512 BF16 or AMX) keeps a
+    second pipeline in f32 for exact readings (`recognize(..., exact=True)`): the same models, what Paddle
+    Inference reads.
     """
 
     def __init__(
@@ -50,8 +51,8 @@ class OcrEngine:
         self._pipeline = OcrPipeline(
             **options, detector_precision=detector_precision, recogniser_precision=recogniser_precision
         )
-        inexact = backend == "openvino" and "bf16" in (detector_precision, recogniser_precision)
-        self._exact = OcrPipeline(**options, detector_precision="f32", recogniser_precision="f32") if second_look and inexact else None
+        exact = second_look and not self._pipeline.exact
+        self._exact = OcrPipeline(**options, detector_precision="f32", recogniser_precision="f32") if exact else None
         self._max_pixels = max_pixels
         self._box_thresh = box_thresh
         self._text_thresh = text_thresh

@@ -21,7 +21,7 @@ from .crop import crop_line
 from .detect import Detector
 from .models import locate_models
 from .order import reading_order
-from .predictor import Backend, Precision, load_predictor
+from .predictor import Backend, Precision, computed_precision, load_predictor
 from .recognise import Recogniser
 
 
@@ -65,6 +65,10 @@ class OcrPipeline:
     ) -> None:
         # The Detector checks too, but only after its model is loaded: a bad size should fail at once.
         detect.check_max_side(max_side)
+        detector_precision = computed_precision(backend, detector_precision)
+        recogniser_precision = computed_precision(backend, recogniser_precision)
+        # f32 throughout computes what Paddle Inference computes: the reading other precisions are checked by.
+        self.exact = detector_precision == recogniser_precision == "f32"
         files = locate_models()
         self.version = f"{files.version} on {backend}"
         if backend == "openvino":

@@ -7,6 +7,7 @@ backend's library is imported only when chosen: an OpenVINO engine process never
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Protocol, get_args
 
@@ -41,6 +42,22 @@ def check_precision(precision: str) -> None:
         raise ValueError(f"unknown precision {precision!r}; known: {list(PRECISIONS)}")
 
 
+def computed_precision(backend: Backend, precision: Precision) -> Precision:
+    """The precision `backend` computes in when asked for `precision` on this CPU: Paddle, and OpenVINO on a
+    CPU without AVX-512 BF16 or AMX, compute in f32 whatever is asked."""
+    check_precision(precision)
+    if backend == "openvino" and precision == "bf16" and cpu_has_bf16():
+        return "bf16"
+    return "f32"
+
+
+@cache
+def cpu_has_bf16() -> bool:
+    import openvino
+
+    return "BF16" in openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+
+
 class PaddlePredictor:
     """Paddle Inference with oneDNN, in f32 only: with `enable_mkldnn_bfloat16` Paddle 3.3 fails on the
     PP-OCRv4 detector (a float32 read of a bfloat16 tensor in elementwise_mul)."""
@@ -68,10 +85,7 @@ class PaddlePredictor:
 
 
 class OpenVinoPredictor:
-    """OpenVINO's CPU plugin on the Paddle model, one stream of `threads` threads, latency-bound.
-
-    bf16 runs on CPUs with AVX-512 BF16 or AMX; elsewhere OpenVINO computes in f32 whatever is asked.
-    """
+    """OpenVINO's CPU plugin on the Paddle model, one stream of `threads` threads, latency-bound."""
 
     def __init__(self, model_dir: Path, *, precision: Precision, threads: int, shape_cache: int) -> None:
         import openvino
