@@ -30,6 +30,9 @@ from core.settings import load_settings
 from ocr_service.engine import OcrEngine
 from ocr_service.hub_module.chinese_ocr_db_crnn_mobile import detect
 from ocr_service.hub_module.chinese_ocr_db_crnn_mobile.models import locate_models
+from ocr_service.hub_module.chinese_ocr_db_crnn_mobile.predictor import (
+    OpenVinoPredictor,
+)
 from ocr_service.image import load_image
 
 CALIBRATION_SEEDS = (5, 13)
@@ -56,44 +59,27 @@ def quantise(calibration: list[np.ndarray], out: Path) -> Path:
     return path
 
 
-def compiled(path: Path, precision: str):  # type: ignore[no-untyped-def]
-    """An infer request on one thread, configured as the service's OpenVINO predictor is."""
-    import openvino
-
-    core = openvino.Core()
-    options = {"INFERENCE_NUM_THREADS": 1, "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY", "ENABLE_CPU_PINNING": False}
-    return core.compile_model(core.read_model(str(path)), "CPU", {**options, "INFERENCE_PRECISION_HINT": precision}).create_infer_request()
-
-
-class Int8Predictor:
-    """The int8 detector behind the predictor interface of the pipeline (bf16 where it computes in floats)."""
-
-    def __init__(self, path: Path) -> None:
-        self._request = compiled(path, "bf16")
-
-    def __call__(self, batch: np.ndarray) -> np.ndarray:
-        return self._request.infer({0: np.ascontiguousarray(batch, dtype=np.float32)})[0]
-
-
 def timing(int8: Path, pages: list[np.ndarray]) -> None:
     stock = locate_models().det / "inference.pdmodel"
     rows = [("f32", stock, "f32"), ("bf16 (the default)", stock, "bf16"), ("int8 (bf16 elsewhere)", int8, "bf16")]
     print(f"detector alone, one thread, {len(pages)} canvases; ms per page")
     for name, path, precision in rows:
-        request = compiled(path, precision)
-        request.infer({0: pages[0]})
+        predictor = OpenVinoPredictor(path, precision=precision, threads=1, shape_cache=detect.SHAPES)
+        predictor(pages[0])
         spent = []
         for page in pages:
             began = time.perf_counter()
-            request.infer({0: page})
+            predictor(page)
             spent.append((time.perf_counter() - began) * 1000)
         print(f"  {name:24} median {statistics.median(spent):6.1f}  mean {statistics.fmean(spent):6.1f}")
 
 
 def read(folder: Path, cache: Path, int8: Path) -> None:
     engine = OcrEngine(**{**load_settings().ocr.engine, "second_look": False})
-    # The bench swaps one stage in: the service has no option for a model this bench made.
-    engine._pipeline._detector = detect.Detector(Int8Predictor(int8), max_side=load_settings().ocr.max_side)
+    # The bench swaps one stage in: the service has no option for a model this bench made (bf16 where it
+    # computes in floats).
+    int8_predictor = OpenVinoPredictor(int8, precision="bf16", threads=1, shape_cache=detect.SHAPES)
+    engine._pipeline._detector = detect.Detector(int8_predictor, max_side=load_settings().ocr.max_side)
     records = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
     with cache.open("w", encoding="utf-8") as sink:
         for record in records:

@@ -33,7 +33,7 @@ def load_predictor(
     if backend == "paddle":
         return PaddlePredictor(model_dir, threads=threads, shape_cache=shape_cache)
     if backend == "openvino":
-        return OpenVinoPredictor(model_dir, precision=precision, threads=threads, shape_cache=shape_cache)
+        return OpenVinoPredictor(model_dir / "inference.pdmodel", precision=precision, threads=threads, shape_cache=shape_cache)
     raise ValueError(f"unknown OCR backend {backend!r}; known: {list(BACKENDS)}")
 
 
@@ -86,15 +86,15 @@ class PaddlePredictor:
 
 
 class OpenVinoPredictor:
-    """OpenVINO's CPU plugin on the Paddle model, one stream of `threads` threads, latency-bound."""
+    """OpenVINO's CPU plugin on one model file (a Paddle `inference.pdmodel`, or OpenVINO's own), one stream of
+    `threads` threads, latency-bound."""
 
-    def __init__(self, model_dir: Path, *, precision: Precision, threads: int, shape_cache: int) -> None:
+    def __init__(self, model: Path, *, precision: Precision, threads: int, shape_cache: int) -> None:
         import openvino
 
         core = openvino.Core()
-        model = core.read_model(str(model_dir / "inference.pdmodel"))
         compiled = core.compile_model(
-            model,
+            core.read_model(str(model)),
             "CPU",
             {
                 "INFERENCE_NUM_THREADS": threads,
