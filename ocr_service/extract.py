@@ -55,7 +55,7 @@ class _Cell:
     label: str  # the label part, before any figure, stripped of punctuation
     kinds: tuple[Kind, ...]  # what the label names: one kind, two for a combined header, none
     value: str  # the part from the first figure on
-    cut: bool = False  # a figure cut off the end of a name the OCR ran it into
+    run_together: bool = False  # a figure cut off the end of a name the OCR ran it into
 
     @property
     def is_value(self) -> bool:
@@ -153,7 +153,7 @@ def _cells(line: OcrLine, learned: Learned) -> list[_Cell]:
     if tail and normalise_share(tail.group()) is not None:
         head = _cell(line, _slice(box, text, 0, tail.start()), text[: tail.start()], learned)
         if not head.kinds and head.label:
-            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group(), learned, cut=True)]
+            return [head, _cell(line, _slice(box, text, tail.start(), len(text)), tail.group(), learned, run_together=True)]
     cell = _cell(line, box, text, learned)
     return [cell] if cell.label or cell.value else []
 
@@ -164,12 +164,12 @@ def _slice(box: Box, text: str, start: int, end: int) -> Box:
     return Box(box.left + box.width * first, box.top, box.left + box.width * last, box.bottom)
 
 
-def _cell(line: OcrLine, box: Box, text: str, learned: Learned, *, cut: bool = False) -> _Cell:
+def _cell(line: OcrLine, box: Box, text: str, learned: Learned, *, run_together: bool = False) -> _Cell:
     text = LEADER.sub(" ", text).strip()
     start = _VALUE_START.search(text)
     head, value = (text[: start.start()], text[start.start() :].strip()) if start else (text, "")
     label = clean(head)
-    return _Cell(line, box, text, label, kinds(label, learned), value, cut)
+    return _Cell(line, box, text, label, kinds(label, learned), value, run_together)
 
 
 def _summary(row: list[_Cell]) -> list[_Cell]:
@@ -292,7 +292,7 @@ def _share(pair: _Pair, codes: set[str], slope: float) -> Candidate | None:
     if kind == "price" and pair.pairing != "same_line":
         return None
     return Candidate(
-        value, "hold_share", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box, pair.drift(slope), pair.source.cut
+        value, "hold_share", pair.pairing, pair.kind, pair.ocr_confidence, pair.source.box, pair.drift(slope), pair.source.run_together
     )
 
 
