@@ -29,10 +29,13 @@ LINE_STEP, LINE_MAX_WIDTH = 160, 1600
 LINE_MIN_WIDTH = 320  # PP-OCR's; 160 is faster but lowers short lines' confidence (docs/benchmarks.md, issue 16)
 OcrBackend = Literal["paddle", "openvino"]  # what runs the OCR models (the same Paddle model files)
 OcrPrecision = Literal["f32", "bf16"]  # OpenVINO's; Paddle Inference runs in f32
+# The detector may also run its model quantised to int8 (made by bench/int8_detector.py, shipped beside it),
+# with bf16 or f32 for what the quantisation leaves in floats.
+DetectorPrecision = Literal[OcrPrecision, "int8"]
 # Chosen by the numbers in docs/benchmarks.md (issue 16): bf16 reads most pages as f32 does in 0.6 x the time;
 # the pages it leaves just short of sure are read again in f32 (SECOND_LOOK).
 BACKEND: OcrBackend = "openvino"
-DETECTOR_PRECISION: OcrPrecision = "bf16"
+DETECTOR_PRECISION: DetectorPrecision = "bf16"
 RECOGNISER_PRECISION: OcrPrecision = "bf16"
 SECOND_LOOK = True
 
@@ -160,7 +163,7 @@ class OcrSettings:
     max_side: int = MAX_SIDE
     max_pixels: int = MAX_PIXELS
     backend: OcrBackend = BACKEND
-    detector_precision: OcrPrecision = DETECTOR_PRECISION
+    detector_precision: DetectorPrecision = DETECTOR_PRECISION
     recogniser_precision: OcrPrecision = RECOGNISER_PRECISION
     line_min_width: int = LINE_MIN_WIDTH
     second_look: bool = SECOND_LOOK

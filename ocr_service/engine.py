@@ -14,6 +14,7 @@ from core.settings import (
     MAX_SIDE,
     RECOGNISER_PRECISION,
     SECOND_LOOK,
+    DetectorPrecision,
     OcrBackend,
     OcrPrecision,
 )
@@ -28,9 +29,9 @@ class OcrEngine:
 
     The pipeline is the one `hub.Module(name="chinese_ocr_db_crnn_mobile")` runs, called directly: the
     service skips importing paddlehub, which costs about 7 s and 280 MB per process and adds nothing here.
-    With `second_look`, an OpenVINO engine that computes in bf16 (on a CPU with AVX-512 BF16 or AMX) keeps a
-    second pipeline in f32 for exact readings (`recognize(..., exact=True)`): the same models, what Paddle
-    Inference reads.
+    With `second_look`, an OpenVINO engine that computes in bf16 (on a CPU with AVX-512 BF16 or AMX), or runs
+    the int8 detector, keeps a second pipeline in f32 for exact readings (`recognize(..., exact=True)`): the
+    same models, what Paddle Inference reads.
     """
 
     def __init__(
@@ -40,7 +41,7 @@ class OcrEngine:
         max_pixels: int = MAX_PIXELS,
         max_side: int = MAX_SIDE,
         backend: OcrBackend = BACKEND,
-        detector_precision: OcrPrecision = DETECTOR_PRECISION,
+        detector_precision: DetectorPrecision = DETECTOR_PRECISION,
         recogniser_precision: OcrPrecision = RECOGNISER_PRECISION,
         line_min_width: int = LINE_MIN_WIDTH,
         second_look: bool = SECOND_LOOK,

@@ -68,8 +68,9 @@ def test_no_file_means_the_defaults() -> None:
         ({"FUNDOCR_OCR__INSTANCES": "0"}, "ocr.instances"),
         ({"FUNDOCR_OCR__MAX_SIDE": "1000"}, "ocr.max_side"),
         ({"FUNDOCR_OCR__BACKEND": "onnxruntime"}, "ocr.backend"),
-        ({"FUNDOCR_OCR__DETECTOR_PRECISION": "int8"}, "ocr.detector_precision"),
+        ({"FUNDOCR_OCR__DETECTOR_PRECISION": "int4"}, "ocr.detector_precision"),
         ({"FUNDOCR_OCR__RECOGNISER_PRECISION": "f16"}, "ocr.recogniser_precision"),
+        ({"FUNDOCR_OCR__RECOGNISER_PRECISION": "int8"}, "ocr.recogniser_precision"),  # the detector's alone
         ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "200"}, "ocr.line_min_width"),
         ({"FUNDOCR_OCR__LINE_MIN_WIDTH": "0"}, "ocr.line_min_width"),
         ({"FUNDOCR_OCR__MAX_WAITING": "-1"}, "ocr.max_waiting"),

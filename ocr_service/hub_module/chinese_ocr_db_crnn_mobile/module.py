@@ -21,6 +21,7 @@ from core.settings import (
     LINE_MIN_WIDTH,
     MAX_SIDE,
     RECOGNISER_PRECISION,
+    DetectorPrecision,
     OcrBackend,
     OcrPrecision,
 )
@@ -49,7 +50,7 @@ class ChineseOcrDbCrnnMobile:
         threads: int = 1,
         max_side: int = MAX_SIDE,
         backend: OcrBackend = BACKEND,
-        detector_precision: OcrPrecision = DETECTOR_PRECISION,
+        detector_precision: DetectorPrecision = DETECTOR_PRECISION,
         recogniser_precision: OcrPrecision = RECOGNISER_PRECISION,
         line_min_width: int = LINE_MIN_WIDTH,
     ) -> None:

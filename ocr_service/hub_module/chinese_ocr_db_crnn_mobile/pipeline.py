@@ -13,6 +13,8 @@ from core.settings import (
     LINE_MIN_WIDTH,
     MAX_SIDE,
     RECOGNISER_PRECISION,
+    DetectorPrecision,
+    OcrPrecision,
 )
 
 from . import deskew, detect, orient, recognise
@@ -21,7 +23,7 @@ from .crop import crop_line
 from .detect import Detector
 from .models import locate_models
 from .order import reading_order
-from .predictor import Backend, Precision, computed_precision, load_predictor
+from .predictor import Backend, computed_precision, load_predictor
 from .recognise import Recogniser
 
 
@@ -59,8 +61,8 @@ class OcrPipeline:
         threads: int = 1,
         max_side: int = MAX_SIDE,
         backend: Backend = BACKEND,
-        detector_precision: Precision = DETECTOR_PRECISION,
-        recogniser_precision: Precision = RECOGNISER_PRECISION,
+        detector_precision: DetectorPrecision = DETECTOR_PRECISION,
+        recogniser_precision: OcrPrecision = RECOGNISER_PRECISION,
         line_min_width: int = LINE_MIN_WIDTH,
     ) -> None:
         # The Detector checks too, but only after its model is loaded: a bad size should fail at once.

@@ -13,8 +13,10 @@ from typing import Protocol, get_args
 
 import numpy as np
 
+from core.settings import DetectorPrecision as Precision
 from core.settings import OcrBackend as Backend
-from core.settings import OcrPrecision as Precision
+
+from .models import quantised_model
 
 BACKENDS: tuple[Backend, ...] = get_args(Backend)
 PRECISIONS: tuple[Precision, ...] = get_args(Precision)
@@ -28,12 +30,13 @@ def load_predictor(
     model_dir: Path, *, backend: Backend, precision: Precision, threads: int, shape_cache: int
 ) -> Predictor:
     """A predictor for one model folder; `shape_cache` bounds the compiled kernels kept per input shape;
-    `precision` is OpenVINO's (Paddle runs in f32)."""
+    `precision` is OpenVINO's (Paddle runs in f32): int8 runs the folder's quantised model."""
     check_precision(precision)
     if backend == "paddle":
         return PaddlePredictor(model_dir, threads=threads, shape_cache=shape_cache)
     if backend == "openvino":
-        return OpenVinoPredictor(model_dir / "inference.pdmodel", precision=precision, threads=threads, shape_cache=shape_cache)
+        model = quantised_model(model_dir) if precision == "int8" else model_dir / "inference.pdmodel"
+        return OpenVinoPredictor(model, precision=precision, threads=threads, shape_cache=shape_cache)
     raise ValueError(f"unknown OCR backend {backend!r}; known: {list(BACKENDS)}")
 
 
@@ -47,9 +50,15 @@ def computed_precision(backend: Backend, precision: Precision) -> Precision:
     a CPU without AVX-512 BF16 or AMX, OpenVINO asked for bf16 is twice as slow as in f32 (the detector 471
     against 229 ms on an Ice Lake Xeon, docs/benchmarks.md): f32 is what it is asked for there."""
     check_precision(precision)
-    if backend == "openvino" and precision == "bf16" and cpu_has_bf16():
-        return "bf16"
-    return "f32"
+    if backend == "paddle":
+        return "f32"
+    return float_precision(precision) if precision != "int8" else "int8"
+
+
+def float_precision(precision: Precision) -> Precision:
+    """What OpenVINO computes in floats when asked for `precision` (int8: what the quantisation left in
+    floats): bf16 where the CPU computes it, else f32."""
+    return "bf16" if precision != "f32" and cpu_has_bf16() else "f32"
 
 
 @cache
@@ -86,8 +95,8 @@ class PaddlePredictor:
 
 
 class OpenVinoPredictor:
-    """OpenVINO's CPU plugin on one model file (a Paddle `inference.pdmodel`, or OpenVINO's own), one stream of
-    `threads` threads, latency-bound."""
+    """OpenVINO's CPU plugin on one model file (a Paddle `inference.pdmodel`, or OpenVINO's own, quantised or
+    not), one stream of `threads` threads, latency-bound."""
 
     def __init__(self, model: Path, *, precision: Precision, threads: int, shape_cache: int) -> None:
         import openvino
@@ -103,7 +112,7 @@ class OpenVinoPredictor:
                 # Pinned, the one inference thread of every engine process lands on the same core: two
                 # engines then share one core while the other idles. The kernel spreads them unpinned.
                 "ENABLE_CPU_PINNING": False,
-                "INFERENCE_PRECISION_HINT": precision,
+                "INFERENCE_PRECISION_HINT": float_precision(precision),
                 # Kernels per input shape, as with oneDNN's cache above: bounded, so memory stays flat.
                 "CPU_RUNTIME_CACHE_CAPACITY": shape_cache,
                 # Values too small for floats' full precision count as zero: the same outputs on real pages
