@@ -5,11 +5,11 @@
 
 Each NAME=CACHE is one engine's reading of one set (caches written by bench.extraction with that engine's
 FUNDOCR_OCR__* settings); caches of one set must list the same pages. NAME=FAST+EXACT is the service with
-a second look: FAST's reading, and EXACT's (the f32 engine's) on the pages whose FAST answer is a near miss
-(service.decide), as service.pipeline answers. Per family (and per degradation where the set has them):
-positives as right / abstained / FLAGGED WRONG, negatives left unflagged, and the pages whose every holding
-is right; then, per engine, the second looks taken and the families below the first engine's figure.
-Numbers only; nothing is checked.
+a second look: FAST's reading, and EXACT's (the f32 engine's) on the pages whose FAST answer is worth an
+exact reading (service.decide: a near miss, or a share that may be a misread comma), as service.pipeline
+answers. Per family (and per degradation where the set has them): positives as right / abstained /
+FLAGGED WRONG, negatives left unflagged, and the pages whose every holding is right; then, per engine, the
+second looks taken and the families below the first engine's figure. Numbers only; nothing is checked.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def main() -> None:
         records, readings = read(fast)
         if exact:
             exact_records, exact_readings = read(exact)
-            second = [reading.decision.near_miss for reading in readings]
+            second = [reading.decision.worth_exact_reading for reading in readings]
             looks[name] = sum(second)
             records = [e if look else r for r, e, look in zip(records, exact_records, second, strict=True)]
             readings = [e if look else r for r, e, look in zip(readings, exact_readings, second, strict=True)]

@@ -29,6 +29,8 @@ _DATE = re.compile(
     r"(199[0-9]|20[0-4][0-9])([-/.年](0?[1-9]|1[0-2])([-/.月](0?[1-9]|[12][0-9]|3[01])日?)?|(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))"
     r"|[0-9]{1,2}([-/月][0-9]{1,2}日?)|[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?"
 )
+# `3.676`: three decimals, or the thousands comma of `3,676` read as a dot; the page alone does not say.
+_LONE_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
 _FIGURE = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})*(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?")
 
 
@@ -63,6 +65,11 @@ def same_share(a: str, b: str) -> bool:
         return Decimal(a) == Decimal(b)
     except InvalidOperation:
         return False
+
+
+def lone_dot_thousands(value: str) -> bool:
+    """Whether a normalised share's only separator is a dot before three digits (`3.676`)."""
+    return _LONE_DOT_THOUSANDS.fullmatch(value) is not None
 
 
 def _thousands(groups: list[str]) -> bool:

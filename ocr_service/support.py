@@ -15,10 +15,9 @@ and so does a share whose only separator is a dot before three digits when the O
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from .numbers import shape
+from .numbers import lone_dot_thousands, shape
 from .types import Candidate, Extraction, Field, Pairing
 
 CLARITY: dict[Pairing, float] = {
@@ -36,7 +35,6 @@ MISSING = {"fund_code": "no_code", "hold_share": "no_share_label"}
 # not believed: rows are grouped within half a line height.
 MAX_DRIFT = 0.25
 COMPETING = {"fund_code": "competing_codes", "hold_share": "competing_shares"}
-_LONE_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")  # `3.676`: three decimals, or `3,676` misread
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +97,7 @@ def strength(candidate: Candidate) -> float:
 
 
 def _separator_unsure(candidate: Candidate) -> bool:
-    return candidate.run_together and _LONE_DOT_THOUSANDS.fullmatch(candidate.value) is not None
+    return candidate.run_together and lone_dot_thousands(candidate.value)
 
 
 def ocr_trust(confidence: float) -> float:

@@ -26,7 +26,9 @@ Policy (pure: no I/O, same inputs -> same answer). Each field on its own:
 - A `near_miss` is an unflagged answer on a page that showed one fund and its share: both fields reached
   `NEAR_MISS`, or the rules found exactly one code and one share (and the model or the page's geometry
   doubted them). Such a page is worth an exact reading (service.pipeline); the others (a list, a quote, a
-  page without a share) are not: another reading rarely changes them.
+  page without a share) are not: another reading rarely changes them. So is a flagged share whose only
+  separator is a dot before three digits (`5.274`): a reading in bf16 or with the int8 detector may have
+  taken the comma of `5,274` for a dot, and the page alone does not say which it was.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ner_service.types import Entity
-from ocr_service.numbers import normalise_share, shape
+from ocr_service.numbers import lone_dot_thousands, normalise_share, shape
 from ocr_service.support import Support, ocr_trust, support
 from ocr_service.types import Extraction, OcrLine
 
@@ -83,6 +85,11 @@ class Decision:
     @property
     def needs_review(self) -> bool:
         return not self.flag
+
+    @property
+    def worth_exact_reading(self) -> bool:
+        """Whether an exact reading of the page may change this answer (module docstring)."""
+        return self.near_miss or (self.flag and lone_dot_thousands(self.hold_share))
 
 
 def decide(

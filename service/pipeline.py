@@ -133,8 +133,9 @@ class ScreenshotService:
         self, url: str, key: str, url_type: str, claim: Claim, deserted: asyncio.Event
     ) -> tuple[results.StoredResult, bool]:
         """Download, OCR, rules (and NER), then store; the row is written whole, and the claim released, in
-        one transaction or not at all. A near miss of the fast reading is read again exactly, and the exact
-        reading is the answer (unless every caller has left meanwhile: then the fast one is stored)."""
+        one transaction or not at all. A fast reading worth an exact one (service.decide) is read again
+        exactly, and the exact reading is the answer (unless every caller has left meanwhile: then the fast
+        one is stored)."""
         started = time.perf_counter()
         try:
             image = await self._downloader.fetch(url, url_type)
@@ -144,7 +145,7 @@ class ScreenshotService:
         self._metrics.download_seconds.observe(time.perf_counter() - started)
         ocr, reading = await self._look(image, deserted, exact=False)
         ocr_model = self._ocr.version
-        if reading.decision.near_miss and self._ocr.exact_version is not None and not deserted.is_set():
+        if reading.decision.worth_exact_reading and self._ocr.exact_version is not None and not deserted.is_set():
             ocr, reading = await self._look(image, deserted, exact=True)
             ocr_model = self._ocr.exact_version
             self._metrics.second_looks.labels(flagged=str(reading.decision.flag).lower()).inc()

@@ -83,6 +83,15 @@ async def test_a_near_miss_is_read_again_exactly_and_the_exact_reading_is_the_an
     assert again.body["source"] == "stored" and again.body["data"] == reply.body["data"]
 
 
+async def test_a_flagged_share_that_may_hold_a_misread_comma_is_read_again_exactly(service: Service) -> None:
+    url = service.page(["易方达消费行业 161725", "持有份额 5.274"], exact=["易方达消费行业 161725", "持有份额 5,274"])
+    exact_calls = service.ocr.exact_calls
+    reply = await service.ocr_handler(url)
+    assert (reply.body["flag"], reply.body["data"]) == (True, {"fund_code": "161725", "hold_share": "5274"})
+    assert reply.body["models"]["ocr"] == service.ocr.exact_version
+    assert service.ocr.exact_calls == exact_calls + 1
+
+
 async def test_pages_far_from_an_answer_are_read_once(service: Service) -> None:
     exact_calls = service.ocr.exact_calls
     for url in (service.page(LIST_PAGE), service.page(["我的资产", "今日收益 +3.20"]), service.holding()):

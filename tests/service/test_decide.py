@@ -101,9 +101,16 @@ def test_a_dot_before_three_digits_of_a_figure_run_into_a_name_is_unsure(cell, s
         assert found.reasons == ("separator_unsure",) and found.near_miss
 
 
+@pytest.mark.parametrize(("share", "worth"), [("5.274", True), ("5,274", False), ("5.27", False), ("15.2740", False)])
+def test_a_flagged_share_whose_dot_may_be_a_comma_is_worth_an_exact_reading(share, worth):
+    found = run(lines("易方达蓝筹精选混合(005827)", f"可用份额 {share}"), [])
+    assert found.flag and not found.near_miss
+    assert found.worth_exact_reading is worth  # `5.274` or a misread `5,274`: an exact reading tells
+
+
 def test_a_near_miss_is_an_unflagged_page_of_one_fund_and_its_share():
     one_fund = lines("易方达蓝筹精选混合(005827)", "持有份额 1,234.56", confidence=0.8)
-    assert run(one_fund, []).near_miss  # both fields found, the OCR unsure of its lines
+    assert run(one_fund, []).near_miss and run(one_fund, []).worth_exact_reading  # the OCR unsure of its lines
     disagreed = lines(*CARD, "9,100.00")
     assert run(disagreed, tag(disagreed, ("AVAILABLE_SHARE", "9,100.00"))).near_miss  # the model read another share
     for page in (lines("易方达蓝筹精选混合(005827)", "单位净值 1.2345"), lines("005827 持有份额 100.00", "110011 持有份额 200.00")):
