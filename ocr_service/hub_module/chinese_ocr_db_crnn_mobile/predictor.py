@@ -46,13 +46,16 @@ def check_precision(precision: str) -> None:
 
 
 def computed_precision(backend: Backend, precision: Precision) -> Precision:
-    """The precision `backend` computes in when asked for `precision` on this CPU. Paddle computes in f32. On
-    a CPU without AVX-512 BF16 or AMX, OpenVINO asked for bf16 is twice as slow as in f32 (the detector 471
-    against 229 ms on an Ice Lake Xeon, docs/benchmarks.md): f32 is what it is asked for there."""
+    """The precision `backend` computes in when asked for `precision` on this CPU. Paddle computes in f32.
+    OpenVINO asked for int8 runs the quantised model. On a CPU without AVX-512 BF16 or AMX, OpenVINO asked
+    for bf16 is twice as slow as in f32 (the detector 471 against 229 ms on an Ice Lake Xeon,
+    docs/benchmarks.md): f32 is what it is asked for there."""
     check_precision(precision)
     if backend == "paddle":
         return "f32"
-    return float_precision(precision) if precision != "int8" else "int8"
+    if precision == "int8":
+        return "int8"
+    return float_precision(precision)
 
 
 def float_precision(precision: Precision) -> Precision:
